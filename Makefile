@@ -1,0 +1,58 @@
+# The practice exchange. `make run` serves the demo; `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# pytest excludes the PostgreSQL/Redis tests unless both services are configured.
+PYTEST_MARK := $(if $(and $(DATABASE_URL),$(REDIS_URL)),not e2e,not e2e and not services)
+TEST_ENV := SECRET_KEY=test-only-secret-key PLAIN_STATIC_STORAGE=1
+
+.PHONY: install run serve test lint unit e2e chromium migrate demo clean
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed (python3.11 or python3 on PATH)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	DEBUG=1 $(BIN)/python manage.py seed_demo
+
+## Serve the app with the demo data on the embedded default (SQLite, in-memory layer).
+run: demo
+	@echo "Serving on http://$(HOST):$(PORT)/  (demo logins in README.md)"
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(TEST_ENV) $(BIN)/python manage.py check
+	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+unit: install
+	$(TEST_ENV) $(BIN)/pytest -m "$(PYTEST_MARK)"
+
+## Chromium comes from Debian's packages; never a downloaded browser build.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Browser tests need Debian's Chromium: sudo apt-get install chromium"; exit 1; \
+	  fi; \
+	fi
+
+e2e: install chromium
+	$(TEST_ENV) $(BIN)/pytest -m e2e tests/e2e
+
+test: lint unit e2e
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,241 @@
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.text import slugify
+from django_countries.fields import CountryField
+from taggit.managers import TaggableManager
+from taggit.models import ItemBase, TagBase
+
+
+class Area(models.TextChoices):
+    EDUCATION = "education", "Education"
+    LANGUAGE = "language", "Language"
+    EMPLOYMENT = "employment", "Employment"
+    PARTICIPATION = "participation", "Civil society and participation"
+    HOUSING = "housing", "Housing and segregation"
+    HEALTH = "health", "Health"
+    OTHER = "other", "Other"
+
+
+class OrganisationType(models.TextChoices):
+    SCHOOL = "school", "School"
+    CITY = "city", "City administration"
+    NGO = "ngo", "NGO"
+    MIGRANT_ORG = "migrant_org", "Migrant organisation"
+    OTHER = "other", "Other"
+
+
+class Stage(models.TextChoices):
+    IDEA = "idea", "Idea"
+    PILOT = "pilot", "Pilot"
+    RUNNING = "running", "Running"
+    EVALUATED = "evaluated", "Evaluated"
+    ENDED = "ended", "Ended"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class TargetGroup(models.Model):
+    """Who a practice is for. A fixed list, seeded by a data migration."""
+
+    slug = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=80)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(TagBase):
+    """A free tag; names are normalised by practices.tags.normalise_tag."""
+
+    description = models.TextField(blank=True)
+    is_official = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = "tag"
+        verbose_name_plural = "tags"
+
+    def get_absolute_url(self) -> str:
+        return reverse("practices:tag", kwargs={"slug": self.slug})
+
+    def slugify(self, tag: str, i: int | None = None) -> str:
+        slug = slugify(tag)[:90] or "tag"
+        if i is not None:
+            slug += f"-{i}"
+        return slug
+
+
+class TaggedPractice(ItemBase):
+    tag = models.ForeignKey(Tag, related_name="tagged_practices", on_delete=models.CASCADE)
+    content_object = models.ForeignKey(
+        "Practice", related_name="tagged_items", on_delete=models.CASCADE
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_practice_tag")
+        ]
+
+
+class PracticeQuerySet(models.QuerySet):
+    def published(self) -> "PracticeQuerySet":
+        return self.filter(status=Status.PUBLISHED, published_at__isnull=False)
+
+    def visible(self) -> "PracticeQuerySet":
+        """What anyone may read: published and not hidden by a moderator."""
+        return self.published().filter(hidden_at__isnull=True)
+
+    def for_user(self, user) -> "PracticeQuerySet":
+        """What this viewer may read: the visible ones, their own, and everything for moderators."""
+        if user is not None and user.is_authenticated:
+            if user.is_moderator:
+                return self.all()
+            return self.filter(
+                Q(status=Status.PUBLISHED, published_at__isnull=False, hidden_at__isnull=True)
+                | Q(author=user)
+            )
+        return self.visible()
+
+
+class Practice(models.Model):
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="practices"
+    )
+    title = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, allow_unicode=False)
+    summary = models.TextField(max_length=1000)
+    challenge = models.TextField("the challenge it answers", blank=True)
+    description = models.TextField("what was done")
+    results = models.TextField("results and evidence", blank=True)
+    resources = models.TextField("resources and funding", blank=True)
+    difficulties = models.TextField("difficulties met", blank=True)
+    transfer_tips = models.TextField("tips for transfer", blank=True)
+    # Markdown fields rendered and sanitised once, by the service that saves the practice.
+    rendered = models.JSONField(default=dict, blank=True)
+
+    country = CountryField()
+    city = models.CharField(max_length=100)
+    organisation = models.CharField(max_length=150)
+    organisation_type = models.CharField(max_length=20, choices=OrganisationType.choices)
+    target_groups = models.ManyToManyField(TargetGroup, related_name="practices", blank=True)
+    area = models.CharField(max_length=20, choices=Area.choices)
+    started_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    still_running = models.BooleanField(default=False)
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.RUNNING)
+    links = models.JSONField(default=list, blank=True)
+    image = models.ImageField(upload_to="practices/%Y/%m/", blank=True)
+
+    tags = TaggableManager(through=TaggedPractice, blank=True)
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    validated_at = models.DateTimeField(null=True, blank=True)
+    featured_at = models.DateTimeField(null=True, blank=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Bumped by comments; "recently active" sorts on it.
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+    comment_count = models.PositiveIntegerField(default=0)
+    # The thread's last sequence number; comments take the next one under a row lock.
+    comment_seq = models.PositiveIntegerField(default=0)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    # Weighted tsvector on PostgreSQL (title A, summary B, the rest C); unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = PracticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["status", "hidden_at", "-published_at", "-id"], name="practice_newest"
+            ),
+            models.Index(fields=["-last_activity_at", "-id"], name="practice_active"),
+            models.Index(fields=["-comment_count", "-id"], name="practice_discussed"),
+            models.Index(fields=["country"], name="practice_country"),
+            models.Index(fields=["area"], name="practice_area"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("practices:detail", kwargs={"pk": self.pk, "slug": self.slug or "-"})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED and self.published_at is not None
+
+    @property
+    def is_visible(self) -> bool:
+        return self.is_published and self.hidden_at is None
+
+
+class PracticeRevision(models.Model):
+    """A snapshot of a practice as it was saved; nothing a member wrote is lost by an edit."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    editor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    data = models.JSONField()
+
+    class Meta:
+        ordering = ["practice", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "number"], name="unique_revision_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.practice_id} r{self.number}"
+
+
+class CommentQuerySet(models.QuerySet):
+    def in_thread(self, practice_id: int) -> "CommentQuerySet":
+        return self.filter(practice_id=practice_id)
+
+
+class Comment(models.Model):
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments"
+    )
+    # One level of nesting: a reply's parent is always a top-level comment of the same practice.
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replies"
+    )
+    # Per-thread sequence number; clients resume "after N" from it.
+    seq = models.PositiveIntegerField()
+    # The thread sequence number of this comment's latest change (creation, edit, deletion,
+    # hiding), drawn from the same counter as seq, so that a resume also replays changes.
+    changed_seq = models.PositiveIntegerField()
+    body = models.TextField()
+    body_html = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    # Soft deletion by the author; the text stays in the database.
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["practice", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "seq"], name="unique_comment_seq")
+        ]
+        indexes = [models.Index(fields=["practice", "changed_seq"], name="comment_changed")]
+
+    def __str__(self) -> str:
+        return f"comment {self.pk} on practice {self.practice_id}"

@@ -1,0 +1,61 @@
+import pytest
+from django.test import Client
+
+from tests.factories import PracticeFactory, UserFactory
+
+
+@pytest.fixture
+def user_factory(db):
+    """user_factory(role="city", moderator=True, email_verified=False, ...)"""
+
+    def make(**kwargs):
+        return UserFactory(**kwargs)
+
+    return make
+
+
+@pytest.fixture
+def practice_factory(db):
+    """practice_factory(author=..., tags=["language"], status="draft", ...)"""
+
+    def make(**kwargs):
+        return PracticeFactory(**kwargs)
+
+    return make
+
+
+@pytest.fixture
+def member(user_factory):
+    return user_factory(display_name="Amira Haddad", email="amira@example.org")
+
+
+@pytest.fixture
+def other_member(user_factory):
+    return user_factory(display_name="Jonas Berg", email="jonas@example.org", role="city")
+
+
+@pytest.fixture
+def moderator(user_factory):
+    return user_factory(display_name="Mara Moderator", email="mod@example.org", moderator=True)
+
+
+@pytest.fixture
+def client_for():
+    """client_for(user) -> a test Client logged in as that user."""
+
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def member_client(client_for, member):
+    return client_for(member)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
