@@ -1,3 +1,24 @@
+from django.urls import path
+
+from practices.views import comments, practices, tags
+
 app_name = "practices"
 
-urlpatterns: list = []
+urlpatterns = [
+    # Practices
+    path("practices/", practices.practice_list, name="list"),
+    path("practices/new/", practices.practice_create, name="create"),
+    path("practices/<int:pk>/", practices.practice_detail, name="detail_noslug"),
+    path("practices/<int:pk>/edit/", practices.practice_edit, name="edit"),
+    path("practices/<int:pk>/publish/", practices.practice_publish, name="publish"),
+    path("practices/<int:pk>/revisions/", practices.practice_revisions, name="revisions"),
+    path("practices/<int:pk>/<slug:slug>/", practices.practice_detail, name="detail"),
+    # Tags
+    path("tags/", tags.tag_index, name="tag_index"),
+    path("tags/<slug:slug>/", tags.tag_detail, name="tag"),
+    path("api/tags/", tags.tag_autocomplete, name="tag_autocomplete"),
+    # Comment threads (the form POST side; the socket side is in routing.py)
+    path("practices/<int:pk>/comments/", comments.comment_create, name="comment_create"),
+    path("comments/<int:pk>/edit/", comments.comment_edit, name="comment_edit"),
+    path("comments/<int:pk>/delete/", comments.comment_delete, name="comment_delete"),
+]
