@@ -1,0 +1,141 @@
+"""The practice list's search, filters and sort, validated by one django-filter FilterSet.
+
+Each filter is single-valued so that facet counts stay simple: the counts shown for one
+filter are computed with every *other* filter applied (practices.selectors.practices).
+"""
+
+from __future__ import annotations
+
+import re
+
+import django_filters
+from django import forms
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django_countries import countries
+
+from practices.models import Area, OrganisationType, Stage, TargetGroup
+
+SORT_RELEVANCE = "relevance"
+SORT_NEWEST = "newest"
+SORT_DISCUSSED = "discussed"
+SORT_ACTIVE = "active"
+SORT_CHOICES = [
+    (SORT_RELEVANCE, "Best match"),
+    (SORT_NEWEST, "Newest"),
+    (SORT_DISCUSSED, "Most discussed"),
+    (SORT_ACTIVE, "Recently active"),
+]
+# Every ordering ends in -id and matches one of the indexes on Practice.
+ORDERINGS = {
+    SORT_NEWEST: ("-published_at", "-id"),
+    SORT_DISCUSSED: ("-comment_count", "-id"),
+    SORT_ACTIVE: ("-last_activity_at", "-id"),
+}
+FACET_NAMES = ("tag", "country", "area", "target_group", "organisation_type", "stage")
+SEARCH_MAX_LENGTH = 200
+# The SQLite fallback ANDs one OR-group per word; more words than this are ignored.
+FALLBACK_MAX_WORDS = 8
+FALLBACK_FIELDS = ("title", "summary", "description", "organisation", "city")
+_WORDS = re.compile(r"[^\s\"']+")
+
+
+def search_query(text: str):
+    """The PostgreSQL query for `text`: the "simple" config, as the stored vector uses."""
+    from django.contrib.postgres.search import SearchQuery
+
+    return SearchQuery(text, config="simple", search_type="websearch")
+
+
+def uses_full_text_search() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _fallback_search(queryset: QuerySet, text: str) -> QuerySet:
+    words = _WORDS.findall(text)[:FALLBACK_MAX_WORDS]
+    for word in words:
+        any_field = Q()
+        for field in FALLBACK_FIELDS:
+            any_field |= Q(**{f"{field}__icontains": word})
+        queryset = queryset.filter(any_field)
+    return queryset
+
+
+def country_choices() -> list[tuple[str, str]]:
+    return [(country.code, country.name) for country in countries]
+
+
+class PracticeFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Search", method="filter_search", max_length=SEARCH_MAX_LENGTH, strip=True
+    )
+    tag = django_filters.CharFilter(label="Tag", method="filter_tag")
+    country = django_filters.ChoiceFilter(
+        label="Country", choices=country_choices, empty_label="Any country"
+    )
+    area = django_filters.ChoiceFilter(label="Area", choices=Area.choices, empty_label="Any area")
+    target_group = django_filters.ChoiceFilter(
+        label="Target group",
+        field_name="target_groups__slug",
+        choices=(),
+        empty_label="Any target group",
+    )
+    organisation_type = django_filters.ChoiceFilter(
+        label="Organisation type",
+        choices=OrganisationType.choices,
+        empty_label="Any type of organisation",
+    )
+    stage = django_filters.ChoiceFilter(
+        label="Stage", choices=Stage.choices, empty_label="Any stage"
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sort by", choices=SORT_CHOICES, empty_label=None, method="filter_nothing"
+    )
+
+    def __init__(self, *args, target_groups: list[tuple[str, str]] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if target_groups is None:
+            target_groups = list(TargetGroup.objects.values_list("slug", "name"))
+        self.filters["target_group"].extra["choices"] = target_groups
+        self.form.fields["tag"] = forms.SlugField(
+            label="Tag", required=False, max_length=100, allow_unicode=True
+        )
+        self.form.fields["sort"].required = False
+        self.form.fields["q"].widget = forms.TextInput(attrs={"type": "search"})
+        self.form.label_suffix = ""
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if not value:
+            return queryset
+        if uses_full_text_search():
+            return queryset.filter(search_vector=search_query(value))
+        return _fallback_search(queryset, value)
+
+    def filter_tag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if not value:
+            return queryset
+        return queryset.filter(tagged_items__tag__slug=value)
+
+    def filter_nothing(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # Sorting is applied by the selector, which also knows about search ranking.
+        return queryset
+
+    def cleaned(self) -> dict:
+        """The valid values only; an invalid field is dropped (and reported by the form)."""
+        if not self.is_bound:
+            return {}
+        self.form.is_valid()
+        return {k: v for k, v in self.form.cleaned_data.items() if v not in (None, "")}
+
+    def filter_excluding(self, queryset: QuerySet, *, exclude: tuple[str, ...] = ()) -> QuerySet:
+        for name, value in self.cleaned().items():
+            if name not in exclude:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def sort_key(self) -> str:
+        values = self.cleaned()
+        sort = values.get("sort")
+        if sort == SORT_RELEVANCE or not sort:
+            return SORT_RELEVANCE if values.get("q") else SORT_NEWEST
+        return sort
