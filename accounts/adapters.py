@@ -1,22 +1,25 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from django.http import HttpRequest
 
 from accounts import services
+from accounts.models import User
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    def confirm_email(self, request: HttpRequest, email_address):
-        super().confirm_email(request, email_address)
-        services.user_mark_email_verified(user=email_address.user, email=email_address.email)
+    def confirm_email(self, request: HttpRequest, email_address: EmailAddress) -> bool:
+        confirmed = super().confirm_email(request, email_address)
+        if confirmed:
+            # Reload: allauth may just have made this address the primary one.
+            user = User.objects.get(pk=email_address.user_id)
+            services.user_mark_email_verified(user=user, email=email_address.email)
+            if getattr(request, "user", None) is not None and request.user.pk == user.pk:
+                request.user.email_verified = user.email_verified
+        return confirmed
 
-    def save_user(self, request: HttpRequest, user, form, commit: bool = True):
+    def save_user(self, request: HttpRequest, user: User, form, commit: bool = True) -> User:
         user = super().save_user(request, user, form, commit=False)
-        data = form.cleaned_data
-        user.display_name = data["display_name"].strip()
-        user.role = data["role"]
-        user.organisation = data.get("organisation", "").strip()
-        user.city = data.get("city", "").strip()
-        user.country = data.get("country", "")
+        services.user_apply_signup_profile(user=user, data=form.cleaned_data)
         if commit:
             user.save()
         return user

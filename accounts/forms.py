@@ -3,39 +3,74 @@ from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
 from accounts.models import Role, User
+from accounts.services import normalise_display_name
+
+DISPLAY_NAME_HELP = "Shown beside what you post, e.g. “Amira Haddad”."
+_max_length = {name: User._meta.get_field(name).max_length for name in ("organisation", "city")}
 
 
-class SignupForm(forms.Form):
-    """Extra sign-up fields; allauth adds e-mail and password and calls the adapter to save."""
+def _country_field() -> LazyTypedChoiceField:
+    return LazyTypedChoiceField(
+        choices=[("", "—")] + list(countries),
+        required=False,
+        error_messages={"invalid_choice": "Choose a country from the list."},
+    )
+
+
+class _ProfileFields(forms.Form):
+    """The profile fields shared by sign-up and the profile page."""
 
     display_name = forms.CharField(
-        max_length=80, help_text="Shown beside what you post, e.g. “Amira Haddad”."
+        max_length=User._meta.get_field("display_name").max_length,
+        help_text=DISPLAY_NAME_HELP,
+        error_messages={"required": "Please give the name others will see."},
     )
-    role = forms.ChoiceField(choices=Role.choices)
-    organisation = forms.CharField(max_length=150, required=False)
-    city = forms.CharField(max_length=100, required=False)
-    country = LazyTypedChoiceField(choices=[("", "—")] + list(countries), required=False)
-
-    field_order = ["email", "display_name", "role", "organisation", "city", "country"]
+    role = forms.ChoiceField(
+        choices=Role.choices,
+        error_messages={"invalid_choice": "Choose one of the roles in the list."},
+    )
+    organisation = forms.CharField(max_length=_max_length["organisation"], required=False)
+    city = forms.CharField(max_length=_max_length["city"], required=False)
+    country = _country_field()
 
     def clean_display_name(self) -> str:
-        name = " ".join(self.cleaned_data["display_name"].split())
+        name = normalise_display_name(self.cleaned_data["display_name"])
         if not name:
             raise forms.ValidationError("Please give the name others will see.")
         return name
+
+
+class SignupForm(_ProfileFields):
+    """Extra sign-up fields; allauth adds e-mail and password and calls the adapter to save."""
+
+    field_order = [
+        "email",
+        "password1",
+        "password2",
+        "display_name",
+        "role",
+        "organisation",
+        "city",
+        "country",
+    ]
 
     def signup(self, request, user) -> None:
         """Called by allauth after the user is saved; the adapter already stored the fields."""
 
 
-class ProfileForm(forms.ModelForm):
-    class Meta:
-        model = User
-        fields = ["display_name", "role", "organisation", "city", "country", "bio"]
-        widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
+class ProfileForm(_ProfileFields):
+    """A plain form, so that invalid input never touches the member object on the request."""
 
-    def clean_display_name(self) -> str:
-        name = " ".join(self.cleaned_data["display_name"].split())
-        if not name:
-            raise forms.ValidationError("Please give the name others will see.")
-        return name
+    bio = forms.CharField(
+        label="About me",
+        required=False,
+        max_length=User._meta.get_field("bio").max_length,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What you work on and what you would like to hear about. Plain text.",
+    )
+
+    @classmethod
+    def for_member(cls, member: User, data=None) -> "ProfileForm":
+        initial = {name: getattr(member, name) for name in cls.base_fields}
+        initial["country"] = member.country.code or ""
+        return cls(data, initial=initial)
