@@ -1,0 +1,141 @@
+"""Live events of comment threads: group names, payloads, and sending them after commit.
+
+Every payload is a plain dict that survives a JSON round trip; docs/live-protocol.md is the
+public description of each one. Comment payloads carry HTML rendered from
+templates/practices/_comment.html without a request or a viewer, so it is the same for
+every reader.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from practices import broadcast
+from practices.models import Comment
+
+PROTOCOL_VERSION = 1
+
+COMMENT_CREATED = "comment.created"
+COMMENT_EDITED = "comment.edited"
+COMMENT_DELETED = "comment.deleted"
+
+
+def thread_group(practice_id: int) -> str:
+    return f"practice.{practice_id}"
+
+
+def _checked(payload: dict[str, Any]) -> dict[str, Any]:
+    """Fail loudly, at build time, on anything that would not survive the wire."""
+    if json.loads(json.dumps(payload)) != payload:
+        raise ValueError(f"event {payload.get('type')} does not survive a JSON round trip")
+    return payload
+
+
+def render_comment(comment: Comment) -> str:
+    """The comment's HTML as every reader sees it. Needs comment.author (and
+    comment.parent.author for a reply) loaded to cost no query."""
+    return render_to_string("practices/_comment.html", {"comment": comment}).strip()
+
+
+def comment_payload(comment: Comment, event_type: str) -> dict[str, Any]:
+    return _checked(
+        {
+            "type": event_type,
+            "seq": comment.changed_seq,
+            "id": comment.pk,
+            "parent": comment.parent_id,
+            "html": render_comment(comment),
+        }
+    )
+
+
+def replay_payload(comment: Comment, *, after: int) -> dict[str, Any]:
+    """How a comment that changed after sequence `after` is replayed to a resuming client:
+    as new if the client never saw it, otherwise as its latest change."""
+    if comment.seq > after:
+        event_type = COMMENT_CREATED
+    elif comment.deleted_at is not None or comment.hidden_at is not None:
+        event_type = COMMENT_DELETED
+    else:
+        event_type = COMMENT_EDITED
+    return comment_payload(comment, event_type)
+
+
+def send_on_commit(group: str, payload: dict[str, Any]) -> None:
+    """Broadcast once the surrounding transaction commits; nothing if it rolls back."""
+    transaction.on_commit(lambda: broadcast.group_send(group, payload))
+
+
+def comment_created(comment: Comment) -> dict[str, Any]:
+    payload = comment_payload(comment, COMMENT_CREATED)
+    send_on_commit(thread_group(comment.practice_id), payload)
+    return payload
+
+
+def comment_edited(comment: Comment) -> dict[str, Any]:
+    payload = comment_payload(comment, COMMENT_EDITED)
+    send_on_commit(thread_group(comment.practice_id), payload)
+    return payload
+
+
+def comment_deleted(comment: Comment) -> dict[str, Any]:
+    payload = comment_payload(comment, COMMENT_DELETED)
+    send_on_commit(thread_group(comment.practice_id), payload)
+    return payload
+
+
+# --- Payloads sent to one socket, or by the consumer itself --------------------------------
+
+
+def hello(*, practice_id: int, last_seq: int) -> dict[str, Any]:
+    return _checked(
+        {
+            "type": "hello",
+            "version": PROTOCOL_VERSION,
+            "practice": practice_id,
+            "last_seq": last_seq,
+        }
+    )
+
+
+def presence(*, practice_id: int, count: int) -> dict[str, Any]:
+    return _checked({"type": "presence", "practice": practice_id, "count": count})
+
+
+def ack(*, request: str, comment_id: int, seq: int, client_id: str | None) -> dict[str, Any]:
+    return _checked(
+        {"type": "ack", "request": request, "client_id": client_id, "id": comment_id, "seq": seq}
+    )
+
+
+def resumed(*, after: int, last_seq: int, replayed: int) -> dict[str, Any]:
+    return _checked({"type": "resumed", "after": after, "last_seq": last_seq, "replayed": replayed})
+
+
+def pong() -> dict[str, Any]:
+    return {"type": "pong"}
+
+
+def error(
+    *,
+    code: str,
+    message: str,
+    request: str | None = None,
+    client_id: str | None = None,
+    field: str | None = None,
+    retry_after: int | None = None,
+) -> dict[str, Any]:
+    payload: dict[str, Any] = {"type": "error", "code": code, "message": message}
+    if request is not None:
+        payload["request"] = request
+    if client_id is not None:
+        payload["client_id"] = client_id
+    if field is not None:
+        payload["field"] = field
+    if retry_after is not None:
+        payload["retry_after"] = retry_after
+    return _checked(payload)
