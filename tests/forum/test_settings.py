@@ -1,0 +1,109 @@
+"""Settings come from the environment. Each case imports forum.settings in a fresh interpreter
+with a clean environment, so nothing from the test run leaks in."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+PRINT_SETTINGS = """
+import json
+from forum import settings as s
+db = s.DATABASES["default"]
+print(json.dumps({
+    "engine": db["ENGINE"], "name": str(db["NAME"]), "host": db.get("HOST", ""),
+    "port": db.get("PORT", ""), "user": db.get("USER", ""),
+    "conn_max_age": db.get("CONN_MAX_AGE", 0),
+    "cache": s.CACHES["default"]["BACKEND"], "cache_location": s.CACHES["default"].get("LOCATION"),
+    "layer": s.CHANNEL_LAYERS["default"]["BACKEND"],
+    "layer_hosts": s.CHANNEL_LAYERS["default"].get("CONFIG", {}).get("hosts"),
+    "debug": s.DEBUG, "secret_key": s.SECRET_KEY, "allowed_hosts": s.ALLOWED_HOSTS,
+}))
+"""
+
+
+def _run(env: dict[str, str], code: str = PRINT_SETTINGS) -> subprocess.CompletedProcess:
+    clean = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(BASE_DIR)}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def _settings(env: dict[str, str]) -> dict:
+    result = _run(env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_without_debug_a_missing_secret_key_stops_with_a_clear_message(tmp_path):
+    result = _run({"VAR_DIR": str(tmp_path)}, "import forum.settings")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_debug_without_secret_key_uses_a_development_key(tmp_path):
+    found = _settings({"DEBUG": "1", "VAR_DIR": str(tmp_path)})
+    assert found["debug"] is True
+    assert found["secret_key"] == "development-only-insecure-key"
+
+
+def test_defaults_need_nothing_installed(tmp_path):
+    found = _settings({"SECRET_KEY": "k", "VAR_DIR": str(tmp_path)})
+    assert found["engine"] == "django.db.backends.sqlite3"
+    assert found["name"] == str(tmp_path / "db.sqlite3")
+    assert found["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert found["layer"] == "channels.layers.InMemoryChannelLayer"
+    assert found["debug"] is False
+
+
+def test_database_url_switches_to_postgresql(tmp_path):
+    found = _settings(
+        {
+            "SECRET_KEY": "k",
+            "VAR_DIR": str(tmp_path),
+            "DATABASE_URL": "postgres://exchange:pw@db.internal:6543/exchange",
+            "DB_CONN_MAX_AGE": "60",
+        }
+    )
+    assert found["engine"] == "django.db.backends.postgresql"
+    assert (found["name"], found["host"], found["port"], found["user"]) == (
+        "exchange",
+        "db.internal",
+        6543,
+        "exchange",
+    )
+    assert found["conn_max_age"] == 60
+    # No SQLite file is created when PostgreSQL is configured.
+    assert not (tmp_path / "db.sqlite3").exists()
+
+
+def test_redis_url_switches_cache_and_channel_layer(tmp_path):
+    found = _settings(
+        {"SECRET_KEY": "k", "VAR_DIR": str(tmp_path), "REDIS_URL": "redis://cache.internal:6380/2"}
+    )
+    assert found["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert found["cache_location"] == "redis://cache.internal:6380/2"
+    assert found["layer"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
+    assert found["layer_hosts"] == ["redis://cache.internal:6380/2"]
+    # The database stays on the default until DATABASE_URL is set as well.
+    assert found["engine"] == "django.db.backends.sqlite3"
+
+
+def test_allowed_hosts_come_from_a_comma_separated_list(tmp_path):
+    found = _settings(
+        {
+            "SECRET_KEY": "k",
+            "VAR_DIR": str(tmp_path),
+            "ALLOWED_HOSTS": " exchange.example , b.example",
+        }
+    )
+    assert found["allowed_hosts"] == ["exchange.example", "b.example"]
