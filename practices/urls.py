@@ -12,13 +12,13 @@ urlpatterns = [
     path("practices/<int:pk>/edit/", practices.practice_edit, name="edit"),
     path("practices/<int:pk>/publish/", practices.practice_publish, name="publish"),
     path("practices/<int:pk>/revisions/", practices.practice_revisions, name="revisions"),
+    path("practices/<int:pk>/comments/", comments.comment_create, name="comment_create"),
     path("practices/<int:pk>/<slug:slug>/", practices.practice_detail, name="detail"),
     # Tags
     path("tags/", tags.tag_index, name="tag_index"),
     path("tags/<slug:slug>/", tags.tag_detail, name="tag"),
     path("api/tags/", tags.tag_autocomplete, name="tag_autocomplete"),
     # Comment threads (the form POST side; the socket side is in routing.py)
-    path("practices/<int:pk>/comments/", comments.comment_create, name="comment_create"),
     path("comments/<int:pk>/edit/", comments.comment_edit, name="comment_edit"),
     path("comments/<int:pk>/delete/", comments.comment_delete, name="comment_delete"),
 ]
