@@ -378,7 +378,7 @@ def practice_get_for_user(*, user: Any, pk: int) -> Practice | None:
 
 # --- Revisions -------------------------------------------------------------------------------
 
-_TOKENS = re.compile(r"\s+|[^\s]+")
+_TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
 _CHOICE_LABELS = {
     "area": dict(Area.choices),
     "organisation_type": dict(OrganisationType.choices),
