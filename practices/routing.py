@@ -1,1 +1,9 @@
-websocket_urlpatterns: list = []
+"""WebSocket routes of the practices app: one live thread per practice."""
+
+from django.urls import path
+
+from practices.consumers import ThreadConsumer
+
+websocket_urlpatterns = [
+    path("ws/practices/<int:pk>/", ThreadConsumer.as_asgi()),
+]

@@ -1,0 +1,292 @@
+"""The live side of a comment thread: /ws/practices/<id>/ (docs/live-protocol.md).
+
+An adapter: `connect` checks the reader through the selector and joins the group;
+`receive` checks a message's shape and calls the same service the HTTP view calls; the
+group handlers only forward. Refusals and bad input become `error` events and the
+connection stays open; nothing raised in here escapes it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+
+from practices import broadcast, events
+from practices.models import Practice
+from practices.presence import presence_join, presence_leave
+from practices.selectors import comments as thread_selectors
+from practices.services import comments as comment_services
+from practices.services.comments import CommentError
+
+logger = logging.getLogger(__name__)
+
+# Close codes (RFC 6455 and the 4000 range for the application).
+CLOSE_TOO_BIG = 1009
+CLOSE_NOT_FOUND = 4404
+
+
+class BadMessage(Exception):
+    def __init__(self, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
+
+def _field(message: dict, name: str, kind: type, *, required: bool = True) -> Any:
+    value = message.get(name)
+    if value is None:
+        if required:
+            raise BadMessage("missing_field", f"The field '{name}' is missing.", name)
+        return None
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise BadMessage("invalid_field", f"The field '{name}' has the wrong type.", name)
+    return value
+
+
+def _fresh_user(user):
+    """The member as the database knows them now: a suspension or a verification made
+    after the socket opened counts at once."""
+    if user is None or not user.is_authenticated:
+        return AnonymousUser()
+    return get_user_model().objects.filter(pk=user.pk).first() or AnonymousUser()
+
+
+class ThreadConsumer(AsyncWebsocketConsumer):
+    practice_id: int = 0
+    group: str = ""
+    joined: bool = False
+    closing: bool = False
+
+    # --- Connection -----------------------------------------------------------------------
+
+    async def connect(self) -> None:
+        self.practice_id = int(self.scope["url_route"]["kwargs"]["pk"])
+        self.group = events.thread_group(self.practice_id)
+        user = self.scope.get("user") or AnonymousUser()
+        practice = await database_sync_to_async(thread_selectors.thread_practice_for)(
+            user=user, practice_id=self.practice_id
+        )
+        await self.accept()
+        if practice is None:
+            await self._send(events.error(code="not_found", message="No such thread."))
+            await self._close(CLOSE_NOT_FOUND)
+            return
+        self.practice: Practice = practice
+        self.joined = await broadcast.agroup_add(self.group, self.channel_name)
+        count = await sync_to_async(presence_join)(practice_id=self.practice_id)
+        await self._send(events.hello(practice_id=self.practice_id, last_seq=practice.comment_seq))
+        await broadcast.agroup_send(
+            self.group, events.presence(practice_id=self.practice_id, count=count)
+        )
+
+    async def disconnect(self, code: int) -> None:
+        if not self.joined:
+            return
+        self.joined = False
+        await broadcast.agroup_discard(self.group, self.channel_name)
+        count = await sync_to_async(presence_leave)(practice_id=self.practice_id)
+        await broadcast.agroup_send(
+            self.group, events.presence(practice_id=self.practice_id, count=count)
+        )
+
+    async def dispatch(self, message: dict) -> None:
+        try:
+            await super().dispatch(message)
+        except StopConsumer:
+            raise
+        except Exception:
+            logger.exception("thread socket for practice %s failed", self.practice_id)
+            if message.get("type") == "websocket.receive" and not self.closing:
+                await self._send_safely(
+                    events.error(code="server_error", message="Something went wrong on our side.")
+                )
+
+    # --- From the client ------------------------------------------------------------------
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.closing:
+            return
+        size = len(text_data.encode("utf-8")) if text_data is not None else len(bytes_data or b"")
+        if size > settings.WEBSOCKET_MAX_FRAME_BYTES:
+            await self._close(CLOSE_TOO_BIG)
+            return
+        request: str | None = None
+        client_id: str | None = None
+        try:
+            if text_data is None:
+                raise BadMessage("bad_json", "Messages are JSON text frames.")
+            try:
+                message = json.loads(text_data)
+            except ValueError:
+                raise BadMessage("bad_json", "That was not JSON.") from None
+            if not isinstance(message, dict):
+                raise BadMessage("bad_json", "A message is a JSON object.")
+            request = message.get("type") if isinstance(message.get("type"), str) else None
+            if isinstance(message.get("client_id"), str):
+                client_id = message["client_id"]
+            handler = self._handler_for(request)
+            if handler is None:
+                raise BadMessage("unknown_type", f"Unknown message type: {request!r}.", "type")
+            await handler(message)
+        except BadMessage as bad:
+            await self._send(
+                events.error(
+                    code=bad.code,
+                    message=bad.message,
+                    request=request,
+                    client_id=client_id,
+                    field=bad.field,
+                )
+            )
+        except CommentError as refused:
+            await self._send(
+                events.error(
+                    code=refused.code,
+                    message=refused.message,
+                    request=request,
+                    client_id=client_id,
+                    retry_after=refused.retry_after,
+                )
+            )
+
+    def _handler_for(self, request: str | None) -> Callable[[dict], Awaitable[None]] | None:
+        return {
+            "comment.create": self._comment_create,
+            "comment.edit": self._comment_edit,
+            "comment.delete": self._comment_delete,
+            "resume": self._resume,
+            "ping": self._ping,
+        }.get(request or "")
+
+    async def _comment_create(self, message: dict) -> None:
+        client_id = _field(message, "client_id", str)
+        if not 0 < len(client_id) <= comment_services.CLIENT_ID_MAX_LENGTH:
+            raise BadMessage("invalid_field", "client_id must be 1 to 64 characters.", "client_id")
+        body = _field(message, "body", str)
+        parent = _field(message, "parent", int, required=False)
+        ack = await database_sync_to_async(self._create)(
+            body=body, parent=parent, client_id=client_id
+        )
+        await self._send(ack)
+
+    def _create(self, *, body: str, parent: int | None, client_id: str) -> dict:
+        comment = comment_services.comment_create(
+            practice=self.practice,
+            author=_fresh_user(self.scope.get("user")),
+            body=body,
+            parent=parent,
+            client_id=client_id,
+        )
+        return events.ack(
+            request="comment.create", comment_id=comment.pk, seq=comment.seq, client_id=client_id
+        )
+
+    async def _comment_edit(self, message: dict) -> None:
+        comment_id = _field(message, "id", int)
+        body = _field(message, "body", str)
+        client_id = _field(message, "client_id", str, required=False)
+        ack = await database_sync_to_async(self._change)(
+            comment_id=comment_id, body=body, client_id=client_id, request="comment.edit"
+        )
+        await self._send(ack)
+
+    async def _comment_delete(self, message: dict) -> None:
+        comment_id = _field(message, "id", int)
+        client_id = _field(message, "client_id", str, required=False)
+        ack = await database_sync_to_async(self._change)(
+            comment_id=comment_id, body=None, client_id=client_id, request="comment.delete"
+        )
+        await self._send(ack)
+
+    def _change(
+        self, *, comment_id: int, body: str | None, client_id: str | None, request: str
+    ) -> dict:
+        user = _fresh_user(self.scope.get("user"))
+        if not user.is_authenticated:
+            raise CommentError("login_required", "Log in to take part in the discussion.")
+        comment = thread_selectors.comment_in_thread(
+            practice_id=self.practice_id, comment_id=comment_id
+        )
+        if comment is None:
+            raise CommentError("not_found", "There is no such comment in this thread.")
+        if body is None:
+            comment = comment_services.comment_delete(comment=comment, user=user)
+        else:
+            comment = comment_services.comment_edit(comment=comment, editor=user, body=body)
+        return events.ack(
+            request=request, comment_id=comment.pk, seq=comment.changed_seq, client_id=client_id
+        )
+
+    async def _resume(self, message: dict) -> None:
+        after = _field(message, "after", int)
+        if after < 0:
+            raise BadMessage("invalid_field", "after must be 0 or more.", "after")
+        last_seq, payloads = await database_sync_to_async(self._replay)(after=after)
+        if last_seq < after:
+            raise BadMessage(
+                "resume_ahead", "This thread has fewer changes than that; reload the page.", "after"
+            )
+        for payload in payloads:
+            await self._send(payload)
+        await self._send(events.resumed(after=after, last_seq=last_seq, replayed=len(payloads)))
+
+    def _replay(self, *, after: int) -> tuple[int, list[dict]]:
+        """Everything that changed after `after`, from the database: the thread's backlog."""
+        last_seq = thread_selectors.thread_last_seq(practice_id=self.practice_id)
+        payloads: list[dict] = []
+        cursor = after
+        while after <= last_seq:
+            batch = thread_selectors.thread_changes_after(
+                practice_id=self.practice_id, after_changed=cursor
+            )
+            payloads.extend(events.replay_payload(comment, after=after) for comment in batch)
+            if len(batch) < thread_selectors.REPLAY_BATCH:
+                break
+            cursor = batch[-1].changed_seq
+        if payloads:
+            last_seq = max(last_seq, payloads[-1]["seq"])
+        return last_seq, payloads
+
+    async def _ping(self, message: dict) -> None:
+        await self._send(events.pong())
+
+    # --- From the group: only forward -----------------------------------------------------
+
+    async def comment_created(self, event: dict) -> None:
+        await self._send(event)
+
+    async def comment_edited(self, event: dict) -> None:
+        await self._send(event)
+
+    async def comment_deleted(self, event: dict) -> None:
+        await self._send(event)
+
+    async def presence(self, event: dict) -> None:
+        await self._send(event)
+
+    # --- Plumbing -------------------------------------------------------------------------
+
+    async def _send(self, payload: dict) -> None:
+        if not self.closing:
+            await self.send(text_data=json.dumps(payload))
+
+    async def _send_safely(self, payload: dict) -> None:
+        try:
+            await self._send(payload)
+        except Exception:
+            logger.exception("could not tell the client about a failure")
+
+    async def _close(self, code: int) -> None:
+        self.closing = True
+        await self.close(code=code)
