@@ -362,7 +362,7 @@ PRACTICES: list[dict] = [
         "stage": Stage.PILOT,
         "started_on": date(2022, 1, 10),
         "ended_on": date(2023, 6, 30),
-        "tags": ["language learning", "work-based learning", "job shadowing"],
+        "tags": ["language learning", "learning at work", "job shadowing"],
         "target_groups": ["newcomers", "refugees"],
     },
     {

@@ -73,7 +73,7 @@ def test_own_profile_also_lists_drafts_marked_as_such(member_client, member, pra
     html = member_client.get(_profile_url(member)).content.decode()
     assert "Published one" in html
     assert "Still a draft" in html
-    assert "Draft</span>" in html
+    assert "Draft: only you can see it</span>" in html
     assert reverse("accounts:profile_edit") in html
 
 
