@@ -655,3 +655,54 @@ def test_revisions_of_other_members_draft_are_404(
 ):
     draft = practice_factory(author=member, status=Status.DRAFT, published_at=None)
     assert client_for(other_member).get(f"/practices/{draft.pk}/revisions/").status_code == 404
+
+
+# --- Admin ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def admin_client(client_for, user_factory):
+    return client_for(user_factory(is_staff=True, is_superuser=True, moderator=True))
+
+
+def test_admin_lists_and_searches_practices(admin_client, practice_factory):
+    practice_factory(title="Language cafe", validated_at=timezone.now())
+    practice_factory(title="Job fair")
+    response = admin_client.get("/admin/practices/practice/?q=cafe")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Language cafe" in html and "Job fair" not in html
+    filtered = admin_client.get("/admin/practices/practice/?validated_at__isempty=0")
+    assert "Language cafe" in filtered.content.decode()
+    assert "Job fair" not in filtered.content.decode()
+
+
+def test_admin_cannot_change_practice_text(admin_client, practice_factory):
+    p = practice_factory(title="Original title")
+    page = admin_client.get(f"/admin/practices/practice/{p.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="title"' not in page.content.decode()
+    response = admin_client.post(f"/admin/practices/practice/{p.pk}/change/", {"title": "Changed"})
+    assert response.status_code == 403
+    p.refresh_from_db()
+    assert p.title == "Original title"
+    assert admin_client.get("/admin/practices/practice/add/").status_code == 403
+    assert admin_client.get("/admin/practices/practicerevision/").status_code == 200
+
+
+def test_admin_adds_official_tags_with_normalised_names(admin_client, practice_factory):
+    from practices.models import Tag
+
+    practice_factory(tags=["parents"])
+    response = admin_client.post(
+        "/admin/practices/tag/add/",
+        {"name": "  Language_Learning ", "is_official": "on", "description": "Courses."},
+    )
+    assert response.status_code == 302
+    tag = Tag.objects.get(name="language learning")
+    assert tag.is_official and tag.slug == "language-learning"
+    clash = admin_client.post("/admin/practices/tag/add/", {"name": "PARENTS"})
+    assert clash.status_code == 200
+    assert "already exists" in clash.content.decode()
+    listing = admin_client.get("/admin/practices/tag/")
+    assert listing.status_code == 200
