@@ -3,6 +3,7 @@ with a clean environment, so nothing from the test run leaks in."""
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -107,3 +108,14 @@ def test_allowed_hosts_come_from_a_comma_separated_list(tmp_path):
         }
     )
     assert found["allowed_hosts"] == ["exchange.example", "b.example"]
+
+
+def test_every_environment_variable_is_documented_in_the_readme():
+    source = (BASE_DIR / "forum" / "settings.py").read_text()
+    names = set(
+        re.findall(r'(?:os\.environ\.get|env_bool|env_int|env_list)\(\s*"([A-Z_]+)"', source)
+    )
+    assert {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "CHANNEL_LAYER_BACKEND"} <= names
+    readme = (BASE_DIR / "README.md").read_text()
+    missing = sorted(name for name in names if f"`{name}`" not in readme)
+    assert not missing, f"README.md does not document {missing}"
