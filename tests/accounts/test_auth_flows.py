@@ -172,3 +172,12 @@ def test_account_pages_use_the_site_layout(client):
         assert 'class="site-header"' in html, name
         assert html.count("<h1") == 1, name
         assert 'name="csrfmiddlewaretoken"' in html, name
+
+
+def test_account_management_pages_use_the_site_layout(member_client):
+    for name in ["account_email", "account_change_password", "account_logout"]:
+        response = member_client.get(reverse(name))
+        assert response.status_code == 200, name
+        html = response.content.decode()
+        assert 'class="site-header"' in html, name
+        assert html.count("<h1") == 1, name
