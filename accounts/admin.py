@@ -1,12 +1,31 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from accounts import services
 from accounts.models import User
+
+
+@admin.action(description="Make the selected members moderators")
+def grant_moderation(modeladmin, request, queryset) -> None:
+    for user in queryset:
+        services.user_set_moderator(user=user, moderator=True)
+    modeladmin.message_user(request, f"{len(queryset)} member(s) are now moderators.")
+
+
+@admin.action(description="Take moderation away from the selected members")
+def revoke_moderation(modeladmin, request, queryset) -> None:
+    for user in queryset:
+        services.user_set_moderator(user=user, moderator=False)
+    modeladmin.message_user(request, f"{len(queryset)} member(s) are no longer moderators.")
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
+    actions = [grant_moderation, revoke_moderation]
+    # Moderation goes through the actions above (accounts.services); the verified flag mirrors
+    # allauth's confirmed address and changes only when a member confirms it.
+    readonly_fields = ["email_verified", "moderator", "last_login", "date_joined"]
     list_display = [
         "email",
         "display_name",
