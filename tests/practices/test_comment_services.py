@@ -1,8 +1,9 @@
+import asyncio
 import logging
 from datetime import timedelta
 
 import pytest
-from asgiref.sync import async_to_sync
+from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
 from django.core.cache import cache
 from django.db import transaction
@@ -352,12 +353,22 @@ def test_deleting_twice_sends_one_event(practice, member, sent, django_capture_o
 def test_the_event_reaches_a_listener_on_the_channel_layer(
     practice, member, django_capture_on_commit_callbacks
 ):
+    """Through whichever layer the settings configure (in-memory, or Redis in CI)."""
     layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(f"practice.{practice.pk}", channel)
-    with django_capture_on_commit_callbacks(execute=True):
-        comment = post(practice, member, "Over the wire")
-    message = async_to_sync(layer.receive)(channel)
+
+    def post_and_commit():
+        with django_capture_on_commit_callbacks(execute=True):
+            return post(practice, member, "Over the wire")
+
+    async def scenario():
+        channel = await layer.new_channel()
+        await layer.group_add(f"practice.{practice.pk}", channel)
+        comment = await sync_to_async(post_and_commit)()
+        message = await asyncio.wait_for(layer.receive(channel), 5)
+        await layer.group_discard(f"practice.{practice.pk}", channel)
+        return comment, message
+
+    comment, message = async_to_sync(scenario)()
     assert message["type"] == "comment.created"
     assert message["id"] == comment.pk
 
