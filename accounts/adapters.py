@@ -1,5 +1,9 @@
+from types import SimpleNamespace
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
+from allauth.core import context as allauth_context
+from django.conf import settings
 from django.http import HttpRequest
 
 from accounts import services
@@ -7,6 +11,15 @@ from accounts.models import User
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        # allauth's mails greet from the Sites framework's "example.com"; use the site's own
+        # name and the host the member actually used.
+        request = allauth_context.request
+        site = SimpleNamespace(
+            name=settings.SITE_NAME, domain=request.get_host() if request is not None else ""
+        )
+        super().send_mail(template_prefix, email, {"current_site": site, **context})
+
     def confirm_email(self, request: HttpRequest, email_address: EmailAddress) -> bool:
         confirmed = super().confirm_email(request, email_address)
         if confirmed:

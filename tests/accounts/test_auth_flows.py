@@ -59,6 +59,9 @@ def test_signup_sends_confirmation_and_following_it_verifies_the_member(client, 
 
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["leyla.demir@example.org"]
+    assert mailoutbox[0].subject.startswith("[Practice Exchange] ")
+    assert "Hello from Practice Exchange" in mailoutbox[0].body
+    assert "example.com" not in mailoutbox[0].body
     confirm_url = _link_in(mailoutbox[0])
 
     # A GET only shows the confirmation form; the POST confirms.
