@@ -7,15 +7,17 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import MaxLengthValidator, URLValidator
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 
 from practices.models import Practice, TargetGroup
-from practices.services.practices import EDITABLE_FIELDS
+from practices.services.practices import EDITABLE_FIELDS, MARKDOWN_FIELDS
 from practices.tags import MAX_TAG_LENGTH, MAX_TAGS, parse_tags, validate_tags
 
 MAX_LINKS = 10
+# A generous bound for one Markdown section, so that a runaway paste gets a clear message.
+MAX_SECTION_LENGTH = 20_000
 MAX_LINK_LENGTH = 500
 IMAGE_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
 MARKDOWN_HELP = (
@@ -156,6 +158,11 @@ class PracticeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("challenge", "description", "resources", "difficulties", "transfer_tips"):
             self.fields[name].help_text = MARKDOWN_HELP
+        for name in MARKDOWN_FIELDS:
+            field = self.fields[name]
+            field.max_length = MAX_SECTION_LENGTH
+            field.validators.append(MaxLengthValidator(MAX_SECTION_LENGTH))
+            field.widget.attrs["maxlength"] = str(MAX_SECTION_LENGTH)
         self.fields["tags"].widget.attrs["data-autocomplete-url"] = reverse(
             "practices:tag_autocomplete"
         )

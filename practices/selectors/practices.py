@@ -177,7 +177,7 @@ class PracticeListing:
 def parse_page_number(raw: Any) -> int:
     """A page number from the query string; anything that is not a whole number means 1."""
     text = str(raw or "").strip()
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         return 1
     return max(1, min(int(text), MAX_PAGE + 1))
 

@@ -56,7 +56,8 @@ def tag_popular(*, limit: int = 12) -> list[Tag]:
 
 def tag_autocomplete(*, q: str, limit: int = AUTOCOMPLETE_LIMIT) -> list[dict]:
     """Suggestions for what a member is typing: official tags first, then the most used."""
-    text = normalise_tag(q or "")[:AUTOCOMPLETE_MAX_QUERY]
+    # A NUL byte is not valid in a PostgreSQL string; nothing useful is lost by dropping it.
+    text = normalise_tag((q or "").replace("\x00", ""))[:AUTOCOMPLETE_MAX_QUERY]
     if not text:
         return []
     rows = (

@@ -125,6 +125,7 @@ def test_list_filter_options_show_their_counts(client, practice_factory):
 def test_list_bad_filter_values_give_a_message_not_an_error(client, practice_factory):
     practice_factory(title="Still listed")
     for query in ("?area=%3Cscript%3E", "?country=ZZ", "?sort=sideways", "?tag=%20%20bad%20slug!",
+                  "?q=caf%00e", "?page=%C2%B2", "?page=-3", "?tag=a%00b",
                   "?q=" + "x" * 500, "?page=abc", "?target_group=nobody"):  # fmt: skip
         response = client.get("/practices/" + query)
         assert response.status_code == 200, query
@@ -396,6 +397,8 @@ def test_create_and_publish_at_once(member_client):
         ({"started_on": "2024-05-01", "ended_on": "2023-01-01", "still_running": None}, "ended_on", "before the start date"),
         ({"ended_on": "2024-01-01"}, "ended_on", "untick"),
         ({"started_on": "last spring"}, "started_on", "Enter a valid date"),
+        ({"description": "x" * 20_001}, "description", "at most 20000 characters"),
+        ({"title": "Null\x00byte"}, "title", "Null characters are not allowed"),
         ({"target_groups": ["999999"]}, "target_groups", "Select a valid choice"),
     ],
 )  # fmt: skip

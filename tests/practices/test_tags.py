@@ -170,6 +170,9 @@ def test_autocomplete_with_nothing_typed_is_empty(client, practice_factory):
     practice_factory(tags=["language"])
     assert client.get("/api/tags/").json() == []
     assert client.get("/api/tags/?q=%20,").json() == []
+    assert client.get("/api/tags/?q=lang%00").json() == [
+        {"name": "language", "slug": "language", "count": 1}
+    ]
 
 
 def test_autocomplete_is_read_only(client):
