@@ -230,6 +230,10 @@ class PracticeForm(forms.ModelForm):
         started, ended = data.get("started_on"), data.get("ended_on")
         if started and ended and ended < started:
             self.add_error("ended_on", "The end date is before the start date.")
+        if data.get("clear_image") and data.get("image"):
+            self.add_error(
+                "clear_image", "Either remove the current picture or upload a new one, not both."
+            )
         if data.get("still_running") and ended:
             self.add_error("ended_on", "Leave the end date empty, or untick “Still running”.")
         return data

@@ -576,6 +576,11 @@ def test_edit_can_remove_the_image(member_client, member):
     practice = Practice.objects.get()
     html = member_client.get(f"/practices/{practice.pk}/edit/").content.decode()
     assert "Remove the current picture" in html
+    both = SimpleUploadedFile("new.png", png_bytes(), content_type="image/png")
+    response = member_client.post(
+        f"/practices/{practice.pk}/edit/", {**form_data(clear_image="on"), "image": both}
+    )
+    assert any("not both" in e for e in errors_of(response, "clear_image"))
     member_client.post(f"/practices/{practice.pk}/edit/", form_data(clear_image="on"))
     practice.refresh_from_db()
     assert not practice.image
