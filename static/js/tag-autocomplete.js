@@ -38,7 +38,7 @@ export function enhance(input) {
   list.id = listId;
   list.className = "combobox-list";
   list.setAttribute("role", "listbox");
-  list.setAttribute("aria-label", "Suggested tags");
+  list.setAttribute("aria-label", "Suggestions");
   list.hidden = true;
   wrapper.appendChild(list);
 
