@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Case, Count, F, IntegerField, Prefetch, QuerySet, Value, When
@@ -251,8 +252,6 @@ def _facet_choices(
     filterset: PracticeFilterSet, facets: dict[str, list[tuple]]
 ) -> dict[str, list[FacetChoice]]:
     """Turn the counts into choices, and show them (with counts) in the filter form."""
-    from django import forms
-
     values = filterset.cleaned()
     result: dict[str, list[FacetChoice]] = {}
     for name, rows in facets.items():
@@ -261,16 +260,14 @@ def _facet_choices(
             FacetChoice(value=value, label=label, count=n, selected=value == selected)
             for value, label, n in rows
         ]
-        if selected and not any(c.selected for c in choices):
-            label = (
-                dict(filterset.form.fields[name].choices).get(selected, selected)
-                if (name != "tag")
-                else selected
-            )
-            choices.insert(0, FacetChoice(value=selected, label=str(label), count=0, selected=True))
-        result[name] = choices
         form_field = filterset.form.fields[name]
-        empty = form_field.choices[0][1] if name != "tag" else "Any tag"
+        known = dict(form_field.choices) if name != "tag" else {}
+        if selected and not any(c.selected for c in choices):
+            # Chosen, but nothing matches with the other filters: keep it visible, at 0.
+            label = str(known.get(selected, selected))
+            choices.insert(0, FacetChoice(value=selected, label=label, count=0, selected=True))
+        result[name] = choices
+        empty = known.get("", "Any tag")
         options = [("", empty)] + [(c.value, f"{c.label} ({c.count})") for c in choices]
         form_field.widget = forms.Select(choices=options)
     return result

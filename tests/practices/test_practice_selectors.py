@@ -110,6 +110,16 @@ def test_each_facet_counts_with_the_other_filters_applied(mixed):
     assert selected == ["language"]
 
 
+def test_a_chosen_value_without_matches_stays_in_its_facet_at_zero(mixed):
+    listing = practice_list(user=None, filters={"area": "employment", "country": "DE"})
+    assert listing.page.items == []
+    assert [(c.value, c.label, c.count, c.selected) for c in listing.facets["country"]] == [
+        ("DE", "Germany", 0, True),
+        ("FR", "France", 1, False),
+    ]
+    assert '<option value="DE" selected>Germany (0)</option>' in str(listing.form["country"])
+
+
 def test_facet_counts_show_in_the_filter_form(mixed):
     listing = practice_list(user=None, filters={})
     html = str(listing.form["country"])
