@@ -40,3 +40,5 @@ def test_500_page_renders_without_any_context(rf: RequestFactory):
     html = response.content.decode()
     _assert_site_page(html)
     assert "Something went wrong on our side" in html
+    # The 500 page gets no context processors, yet still names the site.
+    assert '<a class="brand" href="/">Practice Exchange</a>' in html
