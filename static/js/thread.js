@@ -540,7 +540,10 @@ class LiveThread {
     const submit = document.createElement("button");
     submit.type = "submit";
     submit.textContent = button;
-    form.append(labelEl, textarea, error, submit);
+    const actions = document.createElement("div");
+    actions.className = "comment-form-actions";
+    actions.append(submit);
+    form.append(labelEl, textarea, error, actions);
     return form;
   }
 
@@ -624,7 +627,7 @@ class LiveThread {
     cancel.className = "link-button";
     cancel.dataset.cancelEdit = "";
     cancel.textContent = "Cancel";
-    form.append(cancel);
+    form.querySelector(".comment-form-actions").append(cancel);
     bodyEl.hidden = true;
     article.after(form);
     this.syncControls(item);
