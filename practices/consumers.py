@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 # Close codes (RFC 6455 and the 4000 range for the application).
 CLOSE_TOO_BIG = 1009
+CLOSE_SERVER_ERROR = 1011
 CLOSE_NOT_FOUND = 4404
 
 
@@ -66,6 +67,7 @@ class ThreadConsumer(AsyncWebsocketConsumer):
     practice_id: int = 0
     group: str = ""
     joined: bool = False
+    counted: bool = False
     closing: bool = False
 
     # --- Connection -----------------------------------------------------------------------
@@ -84,18 +86,25 @@ class ThreadConsumer(AsyncWebsocketConsumer):
             return
         self.practice: Practice = practice
         self.joined = await broadcast.agroup_add(self.group, self.channel_name)
-        count = await sync_to_async(presence_join)(practice_id=self.practice_id)
         await self._send(events.hello(practice_id=self.practice_id, last_seq=practice.comment_seq))
-        await broadcast.agroup_send(
-            self.group, events.presence(practice_id=self.practice_id, count=count)
-        )
+        await self._count_presence(presence_join)
 
     async def disconnect(self, code: int) -> None:
-        if not self.joined:
+        if self.joined:
+            self.joined = False
+            await broadcast.agroup_discard(self.group, self.channel_name)
+        if self.counted:
+            await self._count_presence(presence_leave)
+
+    async def _count_presence(self, change: Callable[..., int]) -> None:
+        """Count this socket in or out, and tell the thread. Presence is a nicety: if the
+        cache fails, the socket works on without it."""
+        try:
+            count = await sync_to_async(change)(practice_id=self.practice_id)
+        except Exception:
+            logger.exception("presence for practice %s not counted", self.practice_id)
             return
-        self.joined = False
-        await broadcast.agroup_discard(self.group, self.channel_name)
-        count = await sync_to_async(presence_leave)(practice_id=self.practice_id)
+        self.counted = change is presence_join
         await broadcast.agroup_send(
             self.group, events.presence(practice_id=self.practice_id, count=count)
         )
@@ -107,7 +116,13 @@ class ThreadConsumer(AsyncWebsocketConsumer):
             raise
         except Exception:
             logger.exception("thread socket for practice %s failed", self.practice_id)
-            if message.get("type") == "websocket.receive" and not self.closing:
+            kind = message.get("type")
+            if kind == "websocket.disconnect":
+                # The connection is gone whatever failed on the way out: end this consumer.
+                raise StopConsumer() from None
+            if kind == "websocket.connect":
+                await self._close_safely(CLOSE_SERVER_ERROR)
+            elif kind == "websocket.receive" and not self.closing:
                 await self._send_safely(
                     events.error(code="server_error", message="Something went wrong on our side.")
                 )
@@ -290,3 +305,9 @@ class ThreadConsumer(AsyncWebsocketConsumer):
     async def _close(self, code: int) -> None:
         self.closing = True
         await self.close(code=code)
+
+    async def _close_safely(self, code: int) -> None:
+        try:
+            await self._close(code)
+        except Exception:
+            logger.exception("could not close the socket")

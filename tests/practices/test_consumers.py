@@ -367,6 +367,32 @@ async def test_no_exception_escapes_the_consumer(practice, member, sockets, monk
     await assert_open(socket)
 
 
+async def test_a_failure_while_connecting_closes_the_socket(practice, monkeypatch):
+    import practices.selectors.comments as selectors
+
+    def explode(**kwargs):
+        raise RuntimeError("the database is gone")
+
+    monkeypatch.setattr(selectors, "thread_practice_for", explode)
+    comm = WebsocketCommunicator(application, f"/ws/practices/{practice.pk}/")
+    comm.scope["user"] = AnonymousUser()
+    connected, code = await comm.connect()
+    assert not connected and code == 1011
+    await comm.wait()
+
+
+async def test_a_cache_that_fails_costs_presence_only(practice, member, sockets, monkeypatch):
+    import practices.consumers as consumers
+
+    def explode(**kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(consumers, "presence_join", explode)
+    socket = await sockets(practice, member)
+    await socket.send_json_to({"type": "comment.create", "client_id": "p", "body": "Still works"})
+    assert (await next_of(socket, "ack"))["seq"] == 1
+
+
 async def test_a_channel_layer_that_is_down_loses_no_comment(
     practice, member, sockets, monkeypatch
 ):
