@@ -131,6 +131,17 @@ def test_comment_markdown_is_sanitised(practice, member):
     assert "&lt;script&gt;" in comment.body_html
 
 
+def test_names_and_organisations_are_escaped_in_the_event_html(
+    practice, user_factory, sent, django_capture_on_commit_callbacks
+):
+    author = user_factory(display_name="<b>Eve</b>", organisation='"><script>x()</script>')
+    with django_capture_on_commit_callbacks(execute=True):
+        post(practice, author, "Hello")
+    html = sent[0][1]["html"]
+    assert "<b>Eve" not in html and "&lt;b&gt;Eve&lt;/b&gt;" in html
+    assert "<script>" not in html
+
+
 def test_reply_records_its_parent_and_says_in_reply_to(
     practice, member, other_member, sent, django_capture_on_commit_callbacks
 ):
