@@ -160,3 +160,24 @@ def test_the_thread_works_without_javascript(chromium, live_server_process, prac
         expect(thread_list(page).get_by_text("Comment deleted")).to_be_visible()
     finally:
         context.close()
+
+
+def test_a_reader_scrolled_away_is_told_of_new_comments(open_page, practice, amira, jonas):
+    reader = open_page(jonas)
+    reader.set_viewport_size({"width": 900, "height": 400})
+    writer = open_page(amira)
+    for page in (reader, writer):
+        page.goto(practice.get_absolute_url())
+    expect(reader.get_by_text("2 people reading now")).to_be_attached(timeout=LIVE_WITHIN_MS)
+    reader.evaluate("window.scrollTo(0, 0)")
+
+    writer.get_by_label("Your comment").fill("Did anyone try this with grandparents?")
+    writer.get_by_role("button", name="Post comment").click()
+
+    marker = reader.get_by_role("button", name="1 new comment")
+    expect(marker).to_be_visible(timeout=LIVE_WITHIN_MS)
+    marker.click()
+    expect(
+        thread_list(reader).get_by_text("Did anyone try this with grandparents?")
+    ).to_be_in_viewport()
+    expect(marker).to_be_hidden()
