@@ -181,12 +181,11 @@ def comment_create(
         not isinstance(client_id, str) or not 0 < len(client_id) <= CLIENT_ID_MAX_LENGTH
     ):
         raise CommentError("invalid_field", "client_id must be a short string.")
-    body = _clean_body(body)
-    parent = _resolve_parent(practice=practice, parent=parent)
-
     earlier = _earlier_post(practice=practice, author=author, client_id=client_id)
     if earlier is not None:
         return earlier
+    body = _clean_body(body)
+    parent = _resolve_parent(practice=practice, parent=parent)
 
     limit = post_rate_limit_hit(user_id=author.pk)
     if not limit.allowed:
