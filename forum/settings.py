@@ -222,6 +222,8 @@ PRACTICE_IMAGE_MAX_BYTES = env_int("PRACTICE_IMAGE_MAX_BYTES", 5 * 1024 * 1024)
 PRACTICES_PER_PAGE = env_int("PRACTICES_PER_PAGE", 20)
 # The list counts at most this many matches; past it the page says "more than N".
 PRACTICE_COUNT_CAP = env_int("PRACTICE_COUNT_CAP", 10_000)
+# How long the list's match count and facet counts are cached (0 turns the cache off).
+PRACTICE_LISTING_CACHE_SECONDS = env_int("PRACTICE_LISTING_CACHE_SECONDS", 60)
 COMMENT_EDIT_WINDOW_SECONDS = env_int("COMMENT_EDIT_WINDOW_SECONDS", 30 * 60)
 COMMENT_MAX_LENGTH = env_int("COMMENT_MAX_LENGTH", 10_000)
 # Posting limit per member, over HTTP and the socket alike: N posts per window.

@@ -114,6 +114,10 @@ class ThreadConsumer(AsyncWebsocketConsumer):
             await super().dispatch(message)
         except StopConsumer:
             raise
+        except OSError as exc:
+            # The client left while we were sending to it (uvicorn raises ClientDisconnected,
+            # an OSError); its disconnect message ends this consumer.
+            logger.debug("thread socket for practice %s gone: %s", self.practice_id, exc)
         except Exception:
             logger.exception("thread socket for practice %s failed", self.practice_id)
             kind = message.get("type")

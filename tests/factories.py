@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from practices.models import Area, OrganisationType, Practice, Stage, Status
+from practices.services.practices import practice_slug
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -41,7 +42,7 @@ class PracticeFactory(factory.django.DjangoModelFactory):
 
     author = factory.SubFactory(UserFactory)
     title = factory.Sequence(lambda n: f"Practice number {n}")
-    slug = factory.LazyAttribute(lambda o: o.title.lower().replace(" ", "-")[:140])
+    slug = factory.LazyAttribute(lambda o: practice_slug(o.title))
     summary = "A short account of what was done and for whom."
     description = "We met every week."
     rendered = factory.LazyAttribute(lambda o: {"description": f"<p>{o.description}</p>"})

@@ -58,7 +58,7 @@ MAX_PAGE = 100_000
 
 
 def _cache_seconds() -> int:
-    return getattr(settings, "PRACTICE_LISTING_CACHE_SECONDS", 60)
+    return settings.PRACTICE_LISTING_CACHE_SECONDS
 
 
 def tags_prefetch() -> Prefetch:

@@ -19,7 +19,7 @@ AUTOCOMPLETE_MAX_QUERY = 50
 
 
 def _cache_seconds() -> int:
-    return getattr(settings, "PRACTICE_LISTING_CACHE_SECONDS", 60)
+    return settings.PRACTICE_LISTING_CACHE_SECONDS
 
 
 def tags_with_counts() -> QuerySet[Tag]:

@@ -35,6 +35,13 @@ PLAIN_FIELDS = (
     "links",
 )
 EDITABLE_FIELDS = (*TEXT_FIELDS, *PLAIN_FIELDS)
+# Words that follow /practices/<id>/ in other routes; a slug must never shadow them.
+RESERVED_SLUGS = frozenset({"comments", "edit", "publish", "revisions"})
+
+
+def practice_slug(title: str) -> str:
+    slug = slugify(title)[:140] or "practice"
+    return f"{slug}-practice" if slug in RESERVED_SLUGS else slug
 
 
 def _check_may_post(user: User) -> None:
@@ -63,7 +70,7 @@ def _apply(practice: Practice, data: dict[str, Any]) -> None:
             setattr(practice, field, value)
     if practice.still_running:
         practice.ended_on = None
-    practice.slug = slugify(practice.title)[:140] or "practice"
+    practice.slug = practice_slug(practice.title)
     practice.rendered = {
         field: render_markdown(getattr(practice, field)) for field in MARKDOWN_FIELDS
     }

@@ -7,14 +7,6 @@ from practices.models import Status
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_and_fresh(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def test_home_explains_the_place_and_invites_visitors_to_join(client):
     response = client.get("/")
     assert response.status_code == 200

@@ -28,11 +28,6 @@ def _fresh_cache():
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def frozen_clock(monkeypatch):
     """The rate limiter's clock, stopped mid-window so that no test straddles a boundary."""

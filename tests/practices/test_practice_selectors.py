@@ -18,15 +18,6 @@ from practices.services.practices import practice_update_search_vector
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache(settings):
-    # Members made by the factories need no real password hashing here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def titles(listing) -> list[str]:
     return [p.title for p in listing.page.items]
 

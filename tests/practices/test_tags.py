@@ -9,14 +9,6 @@ from practices.tags import normalise_tag, parse_tags, validate_tags
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_and_fresh(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()
-    yield
-    cache.clear()
-
-
 # --- Names ---------------------------------------------------------------------------------
 
 
