@@ -13,13 +13,25 @@ class Role(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class EmailFrequency(models.TextChoices):
+    NONE = "none", "No e-mail"
+    IMMEDIATE = "immediate", "Right away"
+    DAILY = "daily", "Daily digest"
+    WEEKLY = "weekly", "Weekly digest"
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def _create_user(self, email: str, password: str | None, **extra):
         if not email:
             raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        email = self.normalize_email(email).lower()
+        if not extra.get("handle"):
+            from accounts.services import handle_for
+
+            extra["handle"] = handle_for(extra.get("display_name") or email.split("@")[0])
+        user = self.model(email=email, **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -43,13 +55,19 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField("e-mail address", unique=True)
     display_name = models.CharField(max_length=80)
+    # The @name others mention; unique, made from the display name by accounts.services.
+    handle = models.SlugField(max_length=40, unique=True)
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.OTHER)
     organisation = models.CharField(max_length=150, blank=True)
     city = models.CharField(max_length=100, blank=True)
     country = CountryField(blank=True)
     bio = models.TextField("about me", max_length=2000, blank=True)
+    email_frequency = models.CharField(
+        "e-mail me", max_length=10, choices=EmailFrequency.choices, default=EmailFrequency.WEEKLY
+    )
     # Mirrors allauth's verified primary address, so that "may post" costs no query.
     email_verified = models.BooleanField(default=False)
+    # Mirrors membership of the "Moderators" group, so that every page can ask for free.
     # Granted and revoked through accounts.services.user_set_moderator only.
     moderator = models.BooleanField(default=False)
     suspended_until = models.DateTimeField(null=True, blank=True)

@@ -5,6 +5,7 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import slugify
 
 from accounts.models import Role, User
 
@@ -13,6 +14,24 @@ PROFILE_FIELDS = ("display_name", "role", "organisation", "city", "country", "bi
 
 def normalise_display_name(name: str) -> str:
     return " ".join((name or "").split())
+
+
+HANDLE_MAX_LENGTH = 40
+
+
+def handle_for(name: str, *, exclude_pk: int | None = None) -> str:
+    """A free @handle made from a name: "Amira Haddad" -> "amira-haddad", then -2, -3…"""
+    base = slugify(name)[: HANDLE_MAX_LENGTH - 4].strip("-") or "member"
+    taken = User.objects.filter(handle__startswith=base)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    names = set(taken.values_list("handle", flat=True))
+    if base not in names:
+        return base
+    n = 2
+    while f"{base}-{n}" in names:
+        n += 1
+    return f"{base}-{n}"
 
 
 @transaction.atomic
@@ -35,6 +54,7 @@ def user_create(
     user = User(
         email=User.objects.normalize_email(email).lower(),
         display_name=normalise_display_name(display_name),
+        handle=handle_for(display_name),
         role=role,
         organisation=organisation.strip(),
         city=city.strip(),
@@ -64,6 +84,7 @@ def user_mark_email_verified(*, user: User, email: str) -> User:
 def user_apply_signup_profile(*, user: User, data: dict[str, Any]) -> User:
     """Fill the profile of a member who is signing up; allauth saves the row afterwards."""
     user.display_name = normalise_display_name(data["display_name"])
+    user.handle = handle_for(user.display_name)
     user.role = data["role"]
     user.organisation = (data.get("organisation") or "").strip()
     user.city = (data.get("city") or "").strip()

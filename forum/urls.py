@@ -11,6 +11,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("practices.urls")),
+    path("", include("practices.urls_notifications")),
+    path("", include("practices.urls_moderation")),
 ]
 
 if settings.DEBUG:

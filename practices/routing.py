@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from practices.consumers import ThreadConsumer
+from practices.consumers.threads import ThreadConsumer
 
 websocket_urlpatterns = [
     path("ws/practices/<int:pk>/", ThreadConsumer.as_asgi()),

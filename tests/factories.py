@@ -13,6 +13,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"member{n}@example.org")
     display_name = factory.Sequence(lambda n: f"Member {n}")
+    handle = factory.Sequence(lambda n: f"member-{n}")
     role = Role.TEACHER
     organisation = "Stadtteilschule Nord"
     city = "Hamburg"

@@ -21,6 +21,7 @@ from practices import events
 from practices.markdown import render_markdown
 from practices.models import Comment, Practice
 from practices.ratelimit import post_rate_limit_hit
+from practices.services import notifications
 
 # A create retried with the same client id within this time returns the first comment.
 CLIENT_ID_TTL_SECONDS = 24 * 60 * 60
@@ -216,6 +217,7 @@ def comment_create(
     practice.comment_count = locked.comment_count + 1
     practice.last_activity_at = now
     events.comment_created(comment)
+    notifications.comment_created_fanout(comment=comment)
     if client_id:
         key = _client_key(author.pk, client_id)
         transaction.on_commit(lambda: cache.set(key, comment.pk, CLIENT_ID_TTL_SECONDS))

@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from accounts.models import User
 from practices.markdown import render_markdown
 from practices.models import Practice, PracticeRevision, Status, TargetGroup
+from practices.services import notifications
 from practices.tags import parse_tags, validate_tags
 
 MARKDOWN_FIELDS = (
@@ -224,4 +225,5 @@ def practice_publish(*, practice: Practice, user: User) -> Practice:
     practice.published_at = now
     practice.last_activity_at = now
     practice.save(update_fields=["status", "published_at", "last_activity_at", "updated_at"])
+    notifications.practice_published_fanout(practice=practice)
     return practice

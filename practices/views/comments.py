@@ -1,6 +1,6 @@
 """The form side of comment threads: post, edit and delete without JavaScript.
 
-The socket (practices/consumers.py) calls the same services; so do these views.
+The socket (practices/consumers/threads.py) calls the same services; so do these views.
 """
 
 from __future__ import annotations

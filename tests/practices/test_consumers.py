@@ -377,7 +377,7 @@ async def test_a_failure_while_connecting_closes_the_socket(practice, monkeypatc
 
 
 async def test_a_cache_that_fails_costs_presence_only(practice, member, sockets, monkeypatch):
-    import practices.consumers as consumers
+    import practices.consumers.threads as consumers
 
     def explode(**kwargs):
         raise ConnectionError("cache down")

@@ -1,0 +1,5 @@
+"""Follows, the personal feed, notifications, e-mail preferences and Atom feeds."""
+
+app_name = "notifications"
+
+urlpatterns: list = []
