@@ -66,13 +66,32 @@ class Report(models.Model):
         return f"report of {target} by {self.reporter_id}"
 
 
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or remove an entry of the moderation log."""
+
+
+class ModerationActionQuerySet(models.QuerySet):
+    """The log's queries: reading and adding only. Bulk changes and removals refuse."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("The moderation log is append-only: entries are never changed.")
+
+    def delete(self):
+        raise AppendOnlyError("The moderation log is append-only: entries are never removed.")
+
+
 class ModerationAction(models.Model):
     """The audit log: who did what to which object, when and why. Append-only: the
     application creates entries through practices.services.moderation and never edits or
-    deletes one."""
+    deletes one; the model and its queryset refuse to."""
 
+    # Empty for actions taken on the command line (manage.py moderator), where no member acts.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="moderation_actions"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="moderation_actions",
     )
     action = models.CharField(max_length=40)
     target_type = models.CharField(max_length=20)
@@ -82,12 +101,22 @@ class ModerationAction(models.Model):
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
+    objects = ModerationActionQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["target_type", "target_id"], name="moderation_target")]
 
     def __str__(self) -> str:
         return f"{self.action} {self.target_type} {self.target_id} by {self.actor_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("The moderation log is append-only: entries are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The moderation log is append-only: entries are never removed.")
 
 
 class Collection(models.Model):
