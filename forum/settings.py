@@ -78,6 +78,8 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    # Outermost: a stored page for an anonymous reader skips everything below.
+    "forum.anon_cache.AnonymousPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -224,12 +226,18 @@ PRACTICES_PER_PAGE = env_int("PRACTICES_PER_PAGE", 20)
 PRACTICE_COUNT_CAP = env_int("PRACTICE_COUNT_CAP", 10_000)
 # How long the list's match count and facet counts are cached (0 turns the cache off).
 PRACTICE_LISTING_CACHE_SECONDS = env_int("PRACTICE_LISTING_CACHE_SECONDS", 60)
+# Whole pages for anonymous readers, dropped on every write (forum/anon_cache.py); 0: off.
+ANON_PAGE_CACHE_SECONDS = env_int("ANON_PAGE_CACHE_SECONDS", 300)
 COMMENT_EDIT_WINDOW_SECONDS = env_int("COMMENT_EDIT_WINDOW_SECONDS", 30 * 60)
 COMMENT_MAX_LENGTH = env_int("COMMENT_MAX_LENGTH", 10_000)
 # Posting limit per member, over HTTP and the socket alike: N posts per window.
 POST_RATE_LIMIT = env_int("POST_RATE_LIMIT", 6)
 POST_RATE_WINDOW_SECONDS = env_int("POST_RATE_WINDOW_SECONDS", 60)
 WEBSOCKET_MAX_FRAME_BYTES = env_int("WEBSOCKET_MAX_FRAME_BYTES", 64 * 1024)
+
+# --- Benchmark ----------------------------------------------------------------------------
+# The bare view and the floor consumer that scripts/bench.py measures against; off: 404.
+BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
 
 # --- Logging ------------------------------------------------------------------------------
 LOGGING = {

@@ -17,6 +17,7 @@ from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from forum import anon_cache
 from practices import events
 from practices.markdown import render_markdown
 from practices.models import Comment, Practice
@@ -217,6 +218,7 @@ def comment_create(
     practice.comment_count = locked.comment_count + 1
     practice.last_activity_at = now
     events.comment_created(comment)
+    anon_cache.invalidate()
     notifications.comment_created_fanout(comment=comment)
     if client_id:
         key = _client_key(author.pk, client_id)
@@ -254,6 +256,7 @@ def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
     current.edited_at = timezone.now()
     current.save(update_fields=["body", "body_html", "edited_at", "changed_seq"])
     events.comment_edited(current)
+    anon_cache.invalidate()
     return current
 
 
@@ -274,4 +277,5 @@ def comment_delete(*, comment: Comment, user) -> Comment:
     current.deleted_at = timezone.now()
     current.save(update_fields=["deleted_at", "changed_seq"])
     events.comment_deleted(current)
+    anon_cache.invalidate()
     return current

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
+from forum import anon_cache
 from practices.markdown import render_markdown
 from practices.models import Practice, PracticeRevision, Status, TargetGroup
 from practices.services import notifications
@@ -152,6 +153,7 @@ def _save(
     groups = sorted(practice.target_groups.values_list("slug", flat=True))
     _record_revision(practice=practice, editor=editor, tags=names, groups=groups)
     practice_update_search_vector(practice_id=practice.pk)
+    anon_cache.invalidate()
     return practice
 
 
@@ -226,4 +228,5 @@ def practice_publish(*, practice: Practice, user: User) -> Practice:
     practice.last_activity_at = now
     practice.save(update_fields=["status", "published_at", "last_activity_at", "updated_at"])
     notifications.practice_published_fanout(practice=practice)
+    anon_cache.invalidate()
     return practice

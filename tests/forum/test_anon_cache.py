@@ -1,0 +1,191 @@
+"""Whole pages for anonymous readers (forum/anon_cache.py): served without a query, never to
+or from a member, never with a cookie or a CSRF token, dropped on every write."""
+
+import pytest
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from forum import anon_cache
+from forum.anon_cache import HIT_HEADER, AnonymousPageCacheMiddleware
+from practices.services.comments import comment_create
+from practices.services.practices import practice_update
+
+pytestmark = pytest.mark.django_db
+
+
+def warm(client, url: str) -> None:
+    """Two visits: the first starts a generation, the second stores the page."""
+    for _ in range(2):
+        assert client.get(url).status_code == 200
+
+
+@pytest.fixture
+def practice(practice_factory, member):
+    return practice_factory(author=member, title="Language cafe for parents", tags=["language"])
+
+
+@pytest.fixture
+def pages(practice):
+    return [
+        "/",
+        "/practices/",
+        "/practices/?page=1&q=cafe",
+        "/tags/language/",
+        practice.get_absolute_url(),
+    ]
+
+
+def test_anonymous_pages_come_from_the_cache_without_a_query(
+    client, pages, django_assert_num_queries
+):
+    for url in pages:
+        warm(client, url)
+        first = client.get(url)
+        with django_assert_num_queries(0):
+            again = client.get(url)
+        assert again[HIT_HEADER] == "hit"
+        assert again.content == first.content
+        assert again["Content-Type"] == first["Content-Type"]
+        assert again["X-Frame-Options"] == "DENY"
+
+
+def test_pages_are_stored_per_path_and_query(client, practice):
+    warm(client, "/practices/?q=cafe")
+    other = client.get("/practices/?q=nothing-matches-this")
+    assert other.get(HIT_HEADER) != "hit"
+    assert "Language cafe" not in other.content.decode()
+
+
+def test_a_member_never_gets_a_stored_page_and_never_stores_one(
+    client, member_client, practice, django_assert_max_num_queries
+):
+    url = practice.get_absolute_url()
+    warm(client, url)
+    response = member_client.get(url)
+    assert HIT_HEADER not in response
+    html = response.content.decode()
+    assert "csrfmiddlewaretoken" in html
+    for _ in range(3):
+        assert HIT_HEADER not in member_client.get(url)
+    # What the member saw was never stored for anyone else.
+    anonymous = client.get(url).content.decode()
+    assert "csrfmiddlewaretoken" not in anonymous
+
+
+def test_a_reader_with_a_messages_cookie_goes_through(client, practice):
+    url = practice.get_absolute_url()
+    warm(client, url)
+    client.cookies["messages"] = "something"
+    assert HIT_HEADER not in client.get(url)
+
+
+def test_a_comment_drops_the_stored_pages(
+    client, practice, other_member, django_capture_on_commit_callbacks
+):
+    url = practice.get_absolute_url()
+    warm(client, url)
+    assert client.get(url)[HIT_HEADER] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_create(practice=practice, author=other_member, body="We tried it in Malmö.")
+    response = client.get(url)
+    assert response.get(HIT_HEADER) != "hit"
+    assert "We tried it in Malmö." in response.content.decode()
+
+
+def test_a_practice_edit_drops_the_stored_pages(
+    client, practice, member, django_capture_on_commit_callbacks
+):
+    warm(client, "/")
+    with django_capture_on_commit_callbacks(execute=True):
+        practice_update(
+            practice=practice, editor=member, data={"title": "Language cafe, second year"}
+        )
+    response = client.get("/")
+    assert response.get(HIT_HEADER) != "hit"
+    assert "Language cafe, second year" in response.content.decode()
+
+
+def test_a_write_that_rolls_back_drops_nothing(
+    client, practice, django_capture_on_commit_callbacks
+):
+    warm(client, "/")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        anon_cache.invalidate()
+    assert len(callbacks) == 1
+    assert client.get("/")[HIT_HEADER] == "hit"
+
+
+def test_off_when_the_setting_is_zero(client, practice, settings):
+    settings.ANON_PAGE_CACHE_SECONDS = 0
+    for _ in range(3):
+        assert HIT_HEADER not in client.get("/")
+
+
+def test_other_pages_are_not_stored(client, practice):
+    for _ in range(3):
+        response = client.get("/tags/")
+        assert HIT_HEADER not in response
+
+
+# --- What may be stored: the middleware alone, with a view that misbehaves -----------------
+
+
+def run_twice(make_response, cookies=None):
+    """Three anonymous GETs of / through the middleware around `make_response`."""
+    middleware = AnonymousPageCacheMiddleware(lambda request: make_response())
+    results = []
+    for _ in range(3):
+        request = RequestFactory().get("/")
+        request.COOKIES.update(cookies or {})
+        results.append(middleware(request))
+    return results
+
+
+def test_a_response_that_sets_a_cookie_is_never_stored():
+    def view():
+        response = HttpResponse("<p>hello</p>")
+        response.set_cookie("csrftoken", "x")
+        return response
+
+    assert all(HIT_HEADER not in r for r in run_twice(view))
+
+
+def test_a_response_with_a_csrf_token_is_never_stored():
+    def view():
+        return HttpResponse('<input type="hidden" name="csrfmiddlewaretoken" value="abc">')
+
+    assert all(HIT_HEADER not in r for r in run_twice(view))
+
+
+@pytest.mark.parametrize(
+    "header,value",
+    [
+        ("Cache-Control", "private"),
+        ("Cache-Control", "no-store"),
+        ("Vary", "Cookie, Accept-Language"),
+    ],
+)
+def test_private_or_varying_responses_are_never_stored(header, value):
+    def view():
+        response = HttpResponse("<p>hello</p>")
+        response[header] = value
+        return response
+
+    assert all(HIT_HEADER not in r for r in run_twice(view))
+
+
+def test_errors_and_redirects_are_never_stored():
+    assert all(HIT_HEADER not in r for r in run_twice(lambda: HttpResponse("gone", status=404)))
+
+
+def test_a_plain_public_response_is_stored_and_served():
+    first, second, third = run_twice(lambda: HttpResponse("<p>hello</p>"))
+    assert HIT_HEADER not in first
+    assert second[HIT_HEADER] == "miss"
+    assert third[HIT_HEADER] == "hit"
+    assert third.content == b"<p>hello</p>"
+
+
+def test_a_session_cookie_bypasses_the_cache():
+    results = run_twice(lambda: HttpResponse("<p>hello</p>"), cookies={"sessionid": "abc"})
+    assert all(HIT_HEADER not in r for r in results)
