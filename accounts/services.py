@@ -1,10 +1,14 @@
 """Every write to a member's account goes through here."""
 
+from datetime import UTC, datetime
 from typing import Any
 
 from allauth.account.models import EmailAddress
-from django.core.exceptions import ValidationError
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Role, User
@@ -123,9 +127,176 @@ def user_update_profile(*, user: User, data: dict[str, Any]) -> User:
 
 
 @transaction.atomic
-def user_set_moderator(*, user: User, moderator: bool) -> User:
-    """Grant or revoke moderation; setting the value it already has writes nothing."""
+def user_set_moderator(*, user: User, moderator: bool, actor: User | None = None) -> User:
+    """Grant or revoke moderation: the `moderator` flag and membership of the "Moderators"
+    group (with the moderation permissions, for the admin) are kept in step. Setting the value
+    it already has changes and records nothing. `actor` is the superuser acting in the admin,
+    or None on the command line; either way the change is audited."""
+    if actor is not None and not (actor.is_active and actor.is_superuser):
+        raise PermissionDenied("Only an administrator may grant or revoke moderation.")
+    group = moderator_group()
+    in_group = user.groups.filter(pk=group.pk).exists()
+    if moderator and not in_group:
+        user.groups.add(group)
+    elif not moderator and in_group:
+        user.groups.remove(group)
     if user.moderator != moderator:
         user.moderator = moderator
         user.save(update_fields=["moderator"])
+        from practices.services.moderation import moderation_action_record
+
+        moderation_action_record(
+            actor=actor,
+            action="user.grant_moderation" if moderator else "user.revoke_moderation",
+            target=user,
+            data={} if actor is not None else {"via": "command line"},
+        )
     return user
+
+
+# --- Moderation: the moderators' group, suspensions -----------------------------------------
+
+MODERATOR_GROUP = "Moderators"
+# What the "Moderators" group may see and change in the admin (staff members only reach the
+# admin); the moderation pages ask for the `moderator` flag, which the group mirrors.
+MODERATOR_PERMISSIONS = {
+    "practices": (
+        "view_practice",
+        "change_practice",
+        "view_comment",
+        "change_comment",
+        "view_report",
+        "change_report",
+        "view_moderationaction",
+        "view_collection",
+        "add_collection",
+        "change_collection",
+        "view_collectionitem",
+        "view_tag",
+        "change_tag",
+        "view_tagredirect",
+        "view_tagfollow",
+        "view_practicefollow",
+    ),
+    "accounts": ("view_user", "change_user"),
+}
+# Suspended "until further notice" is stored as this far-away moment.
+SUSPENDED_INDEFINITELY = datetime(9999, 1, 1, tzinfo=UTC)
+SUSPENSION_REASON_MAX_LENGTH = 500
+
+
+def moderator_group() -> Group:
+    """The "Moderators" group with its permissions, created the first time it is needed."""
+    group, _ = Group.objects.get_or_create(name=MODERATOR_GROUP)
+    wanted = Permission.objects.filter(
+        Q(content_type__app_label="practices", codename__in=MODERATOR_PERMISSIONS["practices"])
+        | Q(content_type__app_label="accounts", codename__in=MODERATOR_PERMISSIONS["accounts"])
+    )
+    missing = wanted.exclude(pk__in=group.permissions.values("pk"))
+    if missing.exists():
+        group.permissions.add(*missing)
+    return group
+
+
+def suspension_is_indefinite(user: User) -> bool:
+    return user.suspended_until is not None and user.suspended_until >= SUSPENDED_INDEFINITELY
+
+
+@transaction.atomic
+def user_suspend(
+    *, user: User, moderator: User, reason: str, until: datetime | None = None
+) -> User:
+    """Suspend a member until a time, or indefinitely (until=None), with a reason they will
+    see on every page. While suspended they cannot post, comment, report or follow; their
+    open sockets are told on commit and close. Suspending again changes the end and reason.
+    Moderators cannot be suspended (take moderation away first), nor can one suspend oneself."""
+    from practices import events
+    from practices.models import NotificationKind
+    from practices.services.moderation import (
+        clean_reason,
+        moderation_action_record,
+        moderation_check,
+    )
+    from practices.services.notifications import notification_send
+
+    moderation_check(moderator)
+    reason = clean_reason(reason, required=True, max_length=SUSPENSION_REASON_MAX_LENGTH)
+    if user.pk == moderator.pk:
+        raise ValidationError("You cannot suspend yourself.", code="self")
+    if user.is_moderator:
+        raise ValidationError(
+            "Moderators cannot be suspended: take moderation away first.", code="moderator"
+        )
+    if until is not None and until <= timezone.now():
+        raise ValidationError({"until": "Choose a moment in the future."}, code="past")
+    current = User.objects.select_for_update().get(pk=user.pk)
+    previous = current.suspended_until if current.is_suspended else None
+    current.suspended_until = until or SUSPENDED_INDEFINITELY
+    current.suspension_reason = reason
+    current.save(update_fields=["suspended_until", "suspension_reason"])
+    indefinite = until is None
+    entry = moderation_action_record(
+        actor=moderator,
+        action="user.suspend",
+        target=current,
+        reason=reason,
+        data={
+            "until": None if indefinite else until.isoformat(),
+            "previous_until": previous.isoformat() if previous else None,
+        },
+    )
+    events.user_suspended(user_id=current.pk, until=None if indefinite else until.isoformat())
+    ending = (
+        "until further notice"
+        if indefinite
+        else f"until {timezone.localtime(until):%d %B %Y, %H:%M}"
+    )
+    notification_send(
+        recipient=current,
+        kind=NotificationKind.MODERATION,
+        dedupe_key=f"moderation:{entry.pk}",
+        actor=moderator,
+        message=f"Your account is suspended {ending}. Reason: {reason}",
+    )
+    user.suspended_until = current.suspended_until
+    user.suspension_reason = current.suspension_reason
+    return current
+
+
+@transaction.atomic
+def user_unsuspend(*, user: User, moderator: User, reason: str = "") -> User:
+    """Lift a suspension before its end."""
+    from practices.models import NotificationKind
+    from practices.services.moderation import (
+        clean_reason,
+        moderation_action_record,
+        moderation_check,
+    )
+    from practices.services.notifications import notification_send
+
+    moderation_check(moderator)
+    reason = clean_reason(reason, required=False)
+    current = User.objects.select_for_update().get(pk=user.pk)
+    if not current.is_suspended:
+        raise ValidationError("This member is not suspended.", code="not_suspended")
+    previous_until, previous_reason = current.suspended_until, current.suspension_reason
+    current.suspended_until = None
+    current.suspension_reason = ""
+    current.save(update_fields=["suspended_until", "suspension_reason"])
+    entry = moderation_action_record(
+        actor=moderator,
+        action="user.unsuspend",
+        target=current,
+        reason=reason,
+        data={"until": previous_until.isoformat(), "suspension_reason": previous_reason},
+    )
+    notification_send(
+        recipient=current,
+        kind=NotificationKind.MODERATION,
+        dedupe_key=f"moderation:{entry.pk}",
+        actor=moderator,
+        message="Your suspension is lifted: welcome back." + (f" {reason}" if reason else ""),
+    )
+    user.suspended_until = None
+    user.suspension_reason = ""
+    return current

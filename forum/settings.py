@@ -235,6 +235,10 @@ POST_RATE_LIMIT = env_int("POST_RATE_LIMIT", 6)
 POST_RATE_WINDOW_SECONDS = env_int("POST_RATE_WINDOW_SECONDS", 60)
 WEBSOCKET_MAX_FRAME_BYTES = env_int("WEBSOCKET_MAX_FRAME_BYTES", 64 * 1024)
 
+# --- Moderation ---------------------------------------------------------------------------
+# A new member's first practice waits for a moderator's approval before it is public.
+PRACTICE_APPROVAL_FIRST = env_bool("PRACTICE_APPROVAL_FIRST", True)
+
 # --- Benchmark ----------------------------------------------------------------------------
 # The bare view and the floor consumer that scripts/bench.py measures against; off: 404.
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)

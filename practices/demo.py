@@ -758,3 +758,34 @@ PRACTICE_FIELDS = (
     "ended_on",
     "still_running",
 )
+
+# Collections kept by the moderators: practices listed by title, in reading order.
+COLLECTIONS: list[dict] = [
+    {
+        "title": "Urban Academy on Integration — Education module",
+        "introduction": (
+            "In April 2018 practitioners and policy makers from cities, regions and national "
+            "governments met in Brussels for the first Urban Academy on Integration. Its "
+            "education module started from a plain observation: schools are where integration "
+            "happens every day, yet pupils of migrant and refugee background still leave them "
+            "with weaker results and drop out more often than their classmates.\n\n"
+            "The practices below follow the module's themes, in the order it took them up:\n\n"
+            "- **teachers learning from teachers**: specialised teachers passing on what they "
+            "know to mainstream colleagues who have never taught a newcomer pupil;\n"
+            "- **refugees who were teachers** finding their way back into classrooms, with the "
+            "European Qualifications Passport for Refugees as a first step;\n"
+            "- **parents** as partners in their children's education;\n"
+            "- **segregation** between schools, and what a city can do about it;\n"
+            "- **learning the language fast**, from the first week.\n\n"
+            "Each one is written up by people who did it. Read the discussion under each, and "
+            "add your own experience: that is how the exchange started in Brussels keeps going."
+        ),
+        "practices": [
+            "Teacher tandems: reception-class teachers coach mainstream colleagues",
+            "From refugee to teacher with the European Qualifications Passport",
+            "Parents' café: migrant parents at the heart of school life",
+            "Balanced school admissions to reduce segregation",
+            "Sixteen-week fast track: Finnish and work from the first week",
+        ],
+    },
+]

@@ -139,3 +139,51 @@ def error(
     if retry_after is not None:
         payload["retry_after"] = retry_after
     return _checked(payload)
+
+
+# --- Moderation ------------------------------------------------------------------------------
+# Hiding and restoring comments reuse the comment payloads above (the HTML's data-hidden
+# attribute is what clients rely on; `reason` is a hint for announcements). Locking a thread
+# and suspending a member are events of their own.
+
+COMMENT_HIDDEN_REASON = "hidden"
+COMMENT_RESTORED_REASON = "restored"
+THREAD_LOCKED = "thread.locked"
+USER_SUSPENDED = "user.suspended"
+
+
+def user_group(user_id: int) -> str:
+    return f"user.{user_id}"
+
+
+def comment_hidden(comment: Comment) -> dict[str, Any]:
+    """A moderator hid the comment: readers see it vanish (comment.deleted, reason hidden)."""
+    payload = _checked(
+        {**comment_payload(comment, COMMENT_DELETED), "reason": COMMENT_HIDDEN_REASON}
+    )
+    send_on_commit(thread_group(comment.practice_id), payload)
+    return payload
+
+
+def comment_restored(comment: Comment) -> dict[str, Any]:
+    """A moderator restored a hidden comment: it comes back as an edit (reason restored),
+    or stays "deleted" if its author deleted it meanwhile."""
+    event_type = COMMENT_DELETED if comment.deleted_at is not None else COMMENT_EDITED
+    payload = _checked({**comment_payload(comment, event_type), "reason": COMMENT_RESTORED_REASON})
+    send_on_commit(thread_group(comment.practice_id), payload)
+    return payload
+
+
+def thread_locked(*, practice_id: int, locked: bool) -> dict[str, Any]:
+    """A moderator closed the thread to new comments (locked) or opened it again."""
+    payload = _checked({"type": THREAD_LOCKED, "practice": practice_id, "locked": locked})
+    send_on_commit(thread_group(practice_id), payload)
+    return payload
+
+
+def user_suspended(*, user_id: int, until: str | None) -> dict[str, Any]:
+    """Sent to the member's own sockets: every one of them closes (code 4403).
+    `until` is an ISO 8601 time, or None for a suspension until further notice."""
+    payload = _checked({"type": USER_SUSPENDED, "until": until})
+    send_on_commit(user_group(user_id), payload)
+    return payload

@@ -34,6 +34,8 @@ logger = logging.getLogger(__name__)
 CLOSE_TOO_BIG = 1009
 CLOSE_SERVER_ERROR = 1011
 CLOSE_NOT_FOUND = 4404
+# The member was suspended while the socket was open (see the Moderation section below).
+CLOSE_SUSPENDED = 4403
 
 
 class BadMessage(Exception):
@@ -69,6 +71,7 @@ class ThreadConsumer(AsyncWebsocketConsumer):
     joined: bool = False
     counted: bool = False
     closing: bool = False
+    member_group: str = ""
 
     # --- Connection -----------------------------------------------------------------------
 
@@ -86,6 +89,7 @@ class ThreadConsumer(AsyncWebsocketConsumer):
             return
         self.practice: Practice = practice
         self.joined = await broadcast.agroup_add(self.group, self.channel_name)
+        await self._join_member_group(user)
         await self._send(events.hello(practice_id=self.practice_id, last_seq=practice.comment_seq))
         await self._count_presence(presence_join)
 
@@ -93,6 +97,7 @@ class ThreadConsumer(AsyncWebsocketConsumer):
         if self.joined:
             self.joined = False
             await broadcast.agroup_discard(self.group, self.channel_name)
+        await self._leave_member_group()
         if self.counted:
             await self._count_presence(presence_leave)
 
@@ -110,6 +115,8 @@ class ThreadConsumer(AsyncWebsocketConsumer):
         )
 
     async def dispatch(self, message: dict) -> None:
+        if self._not_for_this_socket(message):
+            return
         try:
             await super().dispatch(message)
         except StopConsumer:
@@ -293,6 +300,39 @@ class ThreadConsumer(AsyncWebsocketConsumer):
 
     async def presence(self, event: dict) -> None:
         await self._send(event)
+
+    # --- Moderation -----------------------------------------------------------------------
+    # A member's thread sockets also join their own group, user.<id>, so that a suspension
+    # reaches every socket they have open; each one closes with 4403. A locked thread is
+    # news for every reader, forwarded like the comment events.
+
+    async def _join_member_group(self, user) -> None:
+        if user is not None and user.is_authenticated:
+            group = events.user_group(user.pk)
+            if await broadcast.agroup_add(group, self.channel_name):
+                self.member_group = group
+
+    async def _leave_member_group(self) -> None:
+        if self.member_group:
+            group, self.member_group = self.member_group, ""
+            await broadcast.agroup_discard(group, self.channel_name)
+
+    def _not_for_this_socket(self, message: dict) -> bool:
+        """The member's group also carries news for other sockets (the unread count of the
+        notifications socket); a thread socket has no handler for it and lets it pass."""
+        kind = message.get("type")
+        if not isinstance(kind, str) or kind.startswith("websocket."):
+            return False
+        return not hasattr(self, kind.replace(".", "_"))
+
+    async def thread_locked(self, event: dict) -> None:
+        await self._send(event)
+
+    async def user_suspended(self, event: dict) -> None:
+        if self.closing:
+            return
+        await self._send(events.error(code="suspended", message="Your account is suspended."))
+        await self._close(CLOSE_SUSPENDED)
 
     # --- Plumbing -------------------------------------------------------------------------
 

@@ -1,18 +1,29 @@
-"""Moderators' curation of practices: validating and featuring. Both are idempotent."""
+"""Moderators' curation of practices: validating and featuring, and taking either back.
+
+All four are idempotent: doing what is already done changes nothing and writes nothing. A
+change writes one entry of the audit log (practices.services.moderation) in its transaction,
+and validating or featuring tells the author. Curation is not an edit: `updated_at`, shown as
+"last edited", stays as it was.
+"""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from practices.models import Practice
+from practices.models import NotificationKind, Practice
+from practices.services import notifications
+from practices.services.moderation import (
+    clean_reason,
+    moderation_action_record,
+    moderation_check,
+)
 
 
 def _check_moderator(user: User) -> None:
-    if not (user.is_authenticated and user.is_moderator):
-        raise PermissionDenied("Only a moderator may curate practices.")
+    moderation_check(user)
 
 
 def _check_visible(practice: Practice, action: str) -> None:
@@ -20,25 +31,88 @@ def _check_visible(practice: Practice, action: str) -> None:
         raise ValidationError(f"Only a published, visible practice can be {action}.")
 
 
+def _locked(practice: Practice) -> Practice:
+    return (
+        Practice.objects.select_related("author")
+        .select_for_update(of=("self",))
+        .get(pk=practice.pk)
+    )
+
+
 @transaction.atomic
-def practice_validate(*, practice: Practice, moderator: User) -> Practice:
+def practice_validate(*, practice: Practice, moderator: User, reason: str = "") -> Practice:
     """A moderator marks a practice as validated. Validating it again changes nothing."""
     _check_moderator(moderator)
-    practice = Practice.objects.select_for_update().get(pk=practice.pk)
+    reason = clean_reason(reason, required=False)
+    practice = _locked(practice)
     _check_visible(practice, "validated")
     if practice.validated_at is None:
         practice.validated_at = timezone.now()
-        practice.save(update_fields=["validated_at", "updated_at"])
+        practice.save(update_fields=["validated_at"])
+        moderation_action_record(
+            actor=moderator, action="practice.validate", target=practice, reason=reason
+        )
+        notifications.notification_send(
+            recipient=practice.author,
+            kind=NotificationKind.PRACTICE_VALIDATED,
+            dedupe_key=f"practice-validated:{practice.pk}:{practice.validated_at:%Y%m%d%H%M%S%f}",
+            actor=moderator,
+            practice=practice,
+            message=f"The moderators reviewed “{practice.title}” and validated it as a good "
+            "practice.",
+        )
     return practice
 
 
 @transaction.atomic
-def practice_feature(*, practice: Practice, moderator: User) -> Practice:
+def practice_unvalidate(*, practice: Practice, moderator: User, reason: str = "") -> Practice:
+    """Take a validation back: the badge goes. A practice that is not validated is left as is."""
+    _check_moderator(moderator)
+    reason = clean_reason(reason, required=False)
+    practice = _locked(practice)
+    if practice.validated_at is not None:
+        practice.validated_at = None
+        practice.save(update_fields=["validated_at"])
+        moderation_action_record(
+            actor=moderator, action="practice.unvalidate", target=practice, reason=reason
+        )
+    return practice
+
+
+@transaction.atomic
+def practice_feature(*, practice: Practice, moderator: User, reason: str = "") -> Practice:
     """A moderator features a practice on the start page. Featuring it again changes nothing."""
     _check_moderator(moderator)
-    practice = Practice.objects.select_for_update().get(pk=practice.pk)
+    reason = clean_reason(reason, required=False)
+    practice = _locked(practice)
     _check_visible(practice, "featured")
     if practice.featured_at is None:
         practice.featured_at = timezone.now()
-        practice.save(update_fields=["featured_at", "updated_at"])
+        practice.save(update_fields=["featured_at"])
+        moderation_action_record(
+            actor=moderator, action="practice.feature", target=practice, reason=reason
+        )
+        notifications.notification_send(
+            recipient=practice.author,
+            kind=NotificationKind.PRACTICE_FEATURED,
+            dedupe_key=f"practice-featured:{practice.pk}:{practice.featured_at:%Y%m%d%H%M%S%f}",
+            actor=moderator,
+            practice=practice,
+            message=f"“{practice.title}” is now featured on the start page.",
+        )
+    return practice
+
+
+@transaction.atomic
+def practice_unfeature(*, practice: Practice, moderator: User, reason: str = "") -> Practice:
+    """Take a practice off the start page. One that is not featured is left as is."""
+    _check_moderator(moderator)
+    reason = clean_reason(reason, required=False)
+    practice = _locked(practice)
+    if practice.featured_at is not None:
+        practice.featured_at = None
+        practice.save(update_fields=["featured_at"])
+        moderation_action_record(
+            actor=moderator, action="practice.unfeature", target=practice, reason=reason
+        )
     return practice

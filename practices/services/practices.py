@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Max
@@ -212,16 +213,32 @@ def practice_update(
     )
 
 
+def practice_needs_approval(*, practice: Practice, user: User) -> bool:
+    """A new member's first practice waits for a moderator (settings.PRACTICE_APPROVAL_FIRST).
+    Moderators, and members with an earlier practice that is published and not hidden,
+    publish directly."""
+    if not settings.PRACTICE_APPROVAL_FIRST or user.is_moderator:
+        return False
+    trusted = Practice.objects.visible().filter(author_id=user.pk).exclude(pk=practice.pk)
+    return not trusted.exists()
+
+
 @transaction.atomic
 def practice_publish(*, practice: Practice, user: User) -> Practice:
-    """The author publishes a draft. Publishing twice changes nothing."""
+    """The author publishes a draft, or, for a new member's first practice, sends it to the
+    moderators' approval queue (status pending; practices.services.moderation.practice_approve
+    publishes it). Publishing twice, or while waiting, changes nothing."""
     if practice.author_id != user.pk:
         raise PermissionDenied("Only the author may publish this practice.")
     _check_may_post(user)
-    if practice.is_published:
+    if practice.is_published or practice.status == Status.PENDING:
         return practice
     if not practice.title or not practice.description:
         raise ValidationError("A practice needs a title and a description before it is published.")
+    if practice_needs_approval(practice=practice, user=user):
+        practice.status = Status.PENDING
+        practice.save(update_fields=["status", "updated_at"])
+        return practice
     now = timezone.now()
     practice.status = Status.PUBLISHED
     practice.published_at = now

@@ -16,6 +16,13 @@ from practices.services.practices import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _publish_directly(settings):
+    """These tests are about publishing itself; a new member's first practice waiting for
+    approval (PRACTICE_APPROVAL_FIRST) is tested in test_moderation_approval.py."""
+    settings.PRACTICE_APPROVAL_FIRST = False
+
+
 def data(**overrides) -> dict:
     values = {
         "title": "Buddy programme for new teachers",

@@ -17,6 +17,13 @@ from practices.services.practices import practice_update_search_vector
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _publish_directly(settings):
+    """These tests are about publishing itself; a new member's first practice waiting for
+    approval (PRACTICE_APPROVAL_FIRST) is tested in test_moderation_approval.py."""
+    settings.PRACTICE_APPROVAL_FIRST = False
+
+
 def png_bytes(size=(8, 8), fmt="PNG") -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, (200, 120, 40)).save(buffer, format=fmt)

@@ -9,27 +9,31 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.services import user_create, user_set_moderator
-from practices.demo import DEMO_PASSWORD, MEMBERS, PRACTICE_FIELDS, PRACTICES
-from practices.models import Practice, TargetGroup
+from practices.demo import COLLECTIONS, DEMO_PASSWORD, MEMBERS, PRACTICE_FIELDS, PRACTICES
+from practices.models import Collection, Practice, Status, TargetGroup
+from practices.services.collections import collection_add_practice, collection_create
 from practices.services.curation import practice_feature, practice_validate
+from practices.services.moderation import practice_approve
 from practices.services.practices import practice_create
 
 
 class Command(BaseCommand):
     help = (
-        "Create the demo members (password 'exchange-demo') and a dozen published practices. "
-        "Idempotent: members are found by e-mail and practices by title, and nothing that "
-        "exists already is changed."
+        "Create the demo members (password 'exchange-demo'), a dozen published practices and "
+        "a collection. Idempotent: members are found by e-mail, practices by title and "
+        "collections by title, and nothing that exists already is changed."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
             members, new_members = self._members()
             new_practices = self._practices(members)
+            new_collections = self._collections(members)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo data ready: {new_members} new members, {new_practices} new practices "
-                f"({len(MEMBERS)} members and {len(PRACTICES)} practices in the demo set)."
+                f"Demo data ready: {new_members} new members, {new_practices} new practices, "
+                f"{new_collections} new collections ({len(MEMBERS)} members, "
+                f"{len(PRACTICES)} practices and {len(COLLECTIONS)} collections in the demo set)."
             )
         )
 
@@ -75,10 +79,37 @@ class Command(BaseCommand):
                     publish=True,
                 )
                 created += 1
+            if practice.status == Status.PENDING:
+                # A new member's first practice waits for approval; the demo's are approved.
+                practice = practice_approve(practice=practice, moderator=moderator)
             if not practice.is_visible:
                 continue
             if spec.get("validated"):
                 practice_validate(practice=practice, moderator=moderator)
             if spec.get("featured"):
                 practice_feature(practice=practice, moderator=moderator)
+        return created
+
+    def _collections(self, members: dict[str, User]) -> int:
+        moderator = next(members[m["email"]] for m in MEMBERS if m.get("moderator"))
+        titles = [title for spec in COLLECTIONS for title in spec["practices"]]
+        practices = {p.title: p for p in Practice.objects.visible().filter(title__in=titles)}
+        existing = set(
+            Collection.objects.filter(title__in=[c["title"] for c in COLLECTIONS]).values_list(
+                "title", flat=True
+            )
+        )
+        created = 0
+        for spec in COLLECTIONS:
+            if spec["title"] in existing:
+                continue
+            collection = collection_create(
+                moderator=moderator, title=spec["title"], introduction=spec["introduction"]
+            )
+            for title in spec["practices"]:
+                if title in practices:
+                    collection_add_practice(
+                        collection=collection, moderator=moderator, practice=practices[title]
+                    )
+            created += 1
         return created
