@@ -21,7 +21,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="user",
             name="handle",
-            field=models.SlugField(max_length=40, null=True),
+            # No index yet: the AlterField below adds the unique one (and, on PostgreSQL,
+            # its _like index, which would otherwise be created twice).
+            field=models.SlugField(max_length=40, null=True, db_index=False),
         ),
         migrations.RunPython(fill_handles, migrations.RunPython.noop),
         migrations.AlterField(
