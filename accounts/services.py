@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from accounts.models import Role, User
+from accounts.models import EmailFrequency, Role, User
 
 PROFILE_FIELDS = ("display_name", "role", "organisation", "city", "country", "bio")
 
@@ -151,6 +151,23 @@ def user_set_moderator(*, user: User, moderator: bool, actor: User | None = None
             target=user,
             data={} if actor is not None else {"via": "command line"},
         )
+    return user
+
+
+# --- E-mail preference ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_set_email_frequency(*, user: User, frequency: str) -> User:
+    """How often the member wants e-mail about what they follow; a value outside
+    EmailFrequency is refused with a ValidationError and changes nothing."""
+    if frequency not in EmailFrequency.values:
+        raise ValidationError(
+            {"email_frequency": "Choose one of the options in the list."}, code="invalid_choice"
+        )
+    if user.email_frequency != frequency:
+        user.email_frequency = frequency
+        user.save(update_fields=["email_frequency"])
     return user
 
 

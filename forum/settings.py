@@ -243,6 +243,14 @@ PRACTICE_APPROVAL_FIRST = env_bool("PRACTICE_APPROVAL_FIRST", True)
 # The bare view and the floor consumer that scripts/bench.py measures against; off: 404.
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
 
+# --- Notifications and their e-mail ---------------------------------------------------------
+# Links in e-mails are absolute: the address members reach the site at, without a slash.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# How long the unsubscribe link in an e-mail keeps working.
+UNSUBSCRIBE_LINK_MAX_AGE_DAYS = env_int("UNSUBSCRIBE_LINK_MAX_AGE_DAYS", 60)
+# Notifications older than this are not e-mailed one by one any more (the digest has them).
+NOTIFICATION_EMAIL_MAX_AGE_HOURS = env_int("NOTIFICATION_EMAIL_MAX_AGE_HOURS", 24)
+
 # --- Logging ------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,

@@ -8,14 +8,19 @@ every reader.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 from typing import Any
 
+from asgiref.sync import async_to_sync
 from django.db import transaction
 from django.template.loader import render_to_string
 
 from practices import broadcast
 from practices.models import Comment
+
+logger = logging.getLogger(__name__)
 
 PROTOCOL_VERSION = 1
 
@@ -187,3 +192,39 @@ def user_suspended(*, user_id: int, until: str | None) -> dict[str, Any]:
     payload = _checked({"type": USER_SUSPENDED, "until": until})
     send_on_commit(user_group(user_id), payload)
     return payload
+
+
+# --- Notifications ---------------------------------------------------------------------------
+# Every notifications socket a member has open joins their group, user_group(id) above
+# (docs/live-protocol.md, "The notifications socket"). The one event is the unread count.
+
+UNREAD = "unread"
+# Counts are sent up to this number; the bell shows "99+" beyond 99.
+UNREAD_CAP = 100
+
+
+def unread(*, count: int) -> dict[str, Any]:
+    return _checked({"type": UNREAD, "count": max(0, min(count, UNREAD_CAP))})
+
+
+def unread_send(counts: dict[int, int]) -> int:
+    """Send each member in `counts` their unread count, now: call it after commit. One
+    event loop for all of them, however many; returns how many sends succeeded. A failure
+    is logged and swallowed by the broadcast wrapper; the next page load shows the count."""
+    if not counts:
+        return 0
+
+    async def send_all() -> int:
+        results = await asyncio.gather(
+            *(
+                broadcast.agroup_send(user_group(user_id), unread(count=count))
+                for user_id, count in counts.items()
+            )
+        )
+        return sum(1 for ok in results if ok)
+
+    try:
+        return async_to_sync(send_all)()
+    except Exception:
+        logger.exception("unread counts for %s members not sent", len(counts))
+        return 0

@@ -1,0 +1,145 @@
+"""The bell's live side: /ws/notifications/ (docs/live-protocol.md, "The notifications socket").
+
+An adapter: `connect` refuses visitors (an `error` login_required, then close 4401), joins
+the member's group user.<id>, counts the socket as online (practices/online.py) and sends
+the unread count; the group handlers only forward. Reading notifications on one tab updates
+the bell in every other, because the services send the new count to the group.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+
+from practices import broadcast, events
+from practices.online import online_join, online_leave
+from practices.selectors.notifications import unread_count
+
+logger = logging.getLogger(__name__)
+
+CLOSE_TOO_BIG = 1009
+CLOSE_SERVER_ERROR = 1011
+CLOSE_LOGIN_REQUIRED = 4401
+
+
+class NotificationConsumer(AsyncWebsocketConsumer):
+    user_id: int = 0
+    group: str = ""
+    joined: bool = False
+    counted: bool = False
+    closing: bool = False
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        await self.accept()
+        if user is None or not user.is_authenticated or not user.is_active:
+            await self._send(
+                events.error(code="login_required", message="Log in to get notifications.")
+            )
+            await self._close(CLOSE_LOGIN_REQUIRED)
+            return
+        self.user_id = user.pk
+        self.group = events.user_group(self.user_id)
+        self.joined = await broadcast.agroup_add(self.group, self.channel_name)
+        try:
+            await sync_to_async(online_join)(user_id=self.user_id)
+            self.counted = True
+        except Exception:
+            # Without the cache this socket still gets counts sent to the member directly.
+            logger.exception("notifications socket of member %s not counted", self.user_id)
+        count = await database_sync_to_async(unread_count)(user=user)
+        await self._send(events.unread(count=count))
+
+    async def disconnect(self, code: int) -> None:
+        if self.joined:
+            self.joined = False
+            await broadcast.agroup_discard(self.group, self.channel_name)
+        if self.counted:
+            self.counted = False
+            try:
+                await sync_to_async(online_leave)(user_id=self.user_id)
+            except Exception:
+                logger.exception("notifications socket of member %s not uncounted", self.user_id)
+
+    async def dispatch(self, message: dict) -> None:
+        kind = message.get("type")
+        if (
+            isinstance(kind, str)
+            and not kind.startswith("websocket.")
+            and not hasattr(self, kind.replace(".", "_"))
+        ):
+            # The member's group carries news for their thread sockets too; not ours.
+            return
+        try:
+            await super().dispatch(message)
+        except StopConsumer:
+            raise
+        except OSError as exc:
+            logger.debug("notifications socket gone: %s", exc)
+        except Exception:
+            logger.exception("notifications socket of member %s failed", self.user_id)
+            kind = message.get("type")
+            if kind == "websocket.disconnect":
+                raise StopConsumer() from None
+            if kind == "websocket.connect":
+                await self._close_safely(CLOSE_SERVER_ERROR)
+
+    # --- From the client ------------------------------------------------------------------
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.closing:
+            return
+        size = len(text_data.encode("utf-8")) if text_data is not None else len(bytes_data or b"")
+        if size > settings.WEBSOCKET_MAX_FRAME_BYTES:
+            await self._close(CLOSE_TOO_BIG)
+            return
+        try:
+            message = json.loads(text_data) if text_data is not None else None
+        except ValueError:
+            message = None
+        if not isinstance(message, dict):
+            await self._send(events.error(code="bad_json", message="A message is a JSON object."))
+            return
+        kind = message.get("type")
+        if kind == "ping":
+            await self._send(events.pong())
+        else:
+            await self._send(
+                events.error(
+                    code="unknown_type",
+                    message=f"Unknown message type: {kind!r}.",
+                    request=kind if isinstance(kind, str) else None,
+                    field="type",
+                )
+            )
+
+    # --- From the group: only forward -----------------------------------------------------
+
+    async def unread(self, event: dict) -> None:
+        await self._send(event)
+
+    async def user_suspended(self, event: dict) -> None:
+        # Reading stays open to a suspended member: the news is passed on, the bell stays.
+        await self._send(event)
+
+    # --- Plumbing -------------------------------------------------------------------------
+
+    async def _send(self, payload: dict) -> None:
+        if not self.closing:
+            await self.send(text_data=json.dumps(payload))
+
+    async def _close(self, code: int) -> None:
+        self.closing = True
+        await self.close(code=code)
+
+    async def _close_safely(self, code: int) -> None:
+        try:
+            await self._close(code)
+        except Exception:
+            logger.exception("could not close the socket")

@@ -1,0 +1,119 @@
+"""Atom feeds: every new practice, and the new practices under one tag.
+
+Each costs two queries whatever the number of practices (the practices with their authors,
+their tags); a tag's feed two more (the tag, looked up by the view and by the feed). Feed
+readers find them through the <link rel="alternate"> of the site's pages and of each tag
+page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from practices import selectors
+from practices.models import Practice, Tag, TagRedirect
+from practices.selectors.practices import practice_cards
+
+FEED_ITEMS = 30
+
+
+def _latest(tag: Tag | None = None) -> list[Practice]:
+    rows = Practice.objects.visible()
+    if tag is not None:
+        rows = rows.filter(tagged_items__tag=tag)
+    items = list(
+        practice_cards(rows.select_related("author")).order_by("-published_at", "-id")[:FEED_ITEMS]
+    )
+    for item in items:
+        item.tag_list = [tagged.tag for tagged in item.tag_items]
+    return items
+
+
+class LatestPracticesFeed(Feed):
+    feed_type = Atom1Feed
+
+    def title(self) -> str:
+        return f"{settings.SITE_NAME}: new practices"
+
+    def subtitle(self) -> str:
+        return "Practices of migrant and refugee integration shared by practitioners."
+
+    def link(self) -> str:
+        return reverse("practices:list")
+
+    def feed_url(self) -> str:
+        return reverse("notifications:practices_feed")
+
+    def items(self) -> list[Practice]:
+        return _latest()
+
+    def item_title(self, item: Practice) -> str:
+        return item.title
+
+    def item_description(self, item: Practice) -> str:
+        # Plain text, escaped by the feed generator: the summary, and where and who.
+        return f"{item.summary}\n\n{item.city}, {item.country.name} · {item.organisation}"
+
+    def item_link(self, item: Practice) -> str:
+        return item.get_absolute_url()
+
+    def item_author_name(self, item: Practice) -> str:
+        return item.author.display_name or "A member"
+
+    def item_author_link(self, item: Practice) -> str:
+        return item.author.get_absolute_url()
+
+    def item_pubdate(self, item: Practice):
+        return item.published_at
+
+    def item_updateddate(self, item: Practice):
+        return item.updated_at
+
+    def item_categories(self, item: Practice) -> list[str]:
+        return [tag.name for tag in item.tag_list]
+
+
+class TagPracticesFeed(LatestPracticesFeed):
+    def get_object(self, request: HttpRequest, slug: str) -> Tag:
+        tag = selectors.tag_get(slug=slug)
+        if tag is None:
+            raise Http404("No such tag.")
+        return tag
+
+    def title(self, obj: Tag) -> str:
+        return f"{settings.SITE_NAME}: practices tagged “{obj.name}”"
+
+    def subtitle(self, obj: Tag) -> str:
+        return obj.description or f"New practices under the tag “{obj.name}”."
+
+    def link(self, obj: Tag) -> str:
+        return obj.get_absolute_url()
+
+    def feed_url(self, obj: Tag) -> str:
+        return reverse("notifications:tag_feed", kwargs={"slug": obj.slug})
+
+    def items(self, obj: Tag) -> list[Practice]:
+        return _latest(obj)
+
+
+latest_practices_feed = LatestPracticesFeed()
+_tag_feed = TagPracticesFeed()
+
+
+def tag_practices_feed(request: HttpRequest, slug: str) -> Any:
+    """A tag's feed; the feed of a tag that was renamed or merged moves for good."""
+    if selectors.tag_get(slug=slug) is None:
+        moved = TagRedirect.objects.select_related("tag").filter(old_slug=slug).first()
+        if moved is None:
+            raise Http404("No such tag.")
+        return HttpResponsePermanentRedirect(
+            reverse("notifications:tag_feed", kwargs={"slug": moved.tag.slug})
+        )
+    response: HttpResponse = _tag_feed(request, slug=slug)
+    return response
