@@ -17,6 +17,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from accounts.models import User
+from forum import anon_cache
 from practices import events
 from practices.models import (
     Collection,
@@ -123,12 +124,16 @@ def moderation_action_record(
 ) -> ModerationAction:
     """Append one entry to the audit log. Call inside the transaction that makes the change,
     so that the entry exists exactly when the change does. `actor` is None only for the
-    command line, where no member acts."""
+    command line, where no member acts.
+
+    Any moderator action may change what readers see (a hidden comment, a renamed tag, a
+    featured practice), so the anonymous page cache is dropped when the change commits."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("moderation_action_record must run inside the change's transaction")
     if action not in ACTION_LABELS:
         raise ValueError(f"unknown moderation action {action!r}")
     target_type = TARGET_TYPES[type(target)]
+    anon_cache.invalidate()
     return ModerationAction.objects.create(
         actor=actor,
         action=action,

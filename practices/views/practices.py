@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from practices import selectors
 from practices.forms import PracticeForm
-from practices.models import Practice
+from practices.models import Practice, Status
 from practices.selectors import comments as comment_selectors
 from practices.services import practices as services
 
@@ -25,6 +25,15 @@ def _get_practice(request: HttpRequest, pk: int) -> Practice:
 
 def _cannot_post(request: HttpRequest) -> HttpResponse:
     return render(request, "practices/cannot_post.html", status=403)
+
+
+def _published_message(practice: Practice) -> str:
+    if practice.status == Status.PENDING:
+        return (
+            "Thank you for sharing it. A moderator looks at a new member's first practice "
+            "before it is public; you will be told when it is published."
+        )
+    return "Your practice is published. Thank you for sharing it."
 
 
 @require_GET
@@ -76,7 +85,7 @@ def practice_create(request: HttpRequest) -> HttpResponse:
             form.add_service_error(error)
         else:
             if publish:
-                messages.success(request, "Your practice is published. Thank you for sharing it.")
+                messages.success(request, _published_message(practice))
             else:
                 messages.success(
                     request, "Your draft is saved. Only you and the moderators can see it."
@@ -136,7 +145,7 @@ def practice_publish(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "Your practice is published. Thank you for sharing it.")
+        messages.success(request, _published_message(practice))
     return redirect(practice)
 
 

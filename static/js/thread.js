@@ -11,7 +11,9 @@ const STATUS_DELAY_MS = 1500;
 const CLOCK_EVERY_MS = 30000;
 // Close codes after which trying again cannot help (see the protocol document).
 const FINAL_CLOSE_CODES = new Set([4403, 4404]);
-const CONTROL_ORDER = ["reply", "edit", "delete"];
+// The server closes with this code when the member is suspended while reading.
+const CLOSE_SUSPENDED = 4403;
+const CONTROL_ORDER = ["reply", "edit", "delete", "report", "hide", "restore"];
 
 const relativeTime = new Intl.RelativeTimeFormat(document.documentElement.lang || "en", {
   numeric: "auto",
@@ -72,6 +74,9 @@ class LiveThread {
     this.createUrl = data.createUrl;
     this.editUrl = data.editUrl;
     this.deleteUrl = data.deleteUrl;
+    this.reportUrl = data.reportUrl;
+    this.hideUrl = data.hideUrl;
+    this.restoreUrl = data.restoreUrl;
 
     // Every change up to lastSeq is on the page; `early` holds numbers seen above a gap.
     this.lastSeq = Number(data.lastSeq) || 0;
@@ -148,6 +153,10 @@ class LiveThread {
 
   onClose(event) {
     this.teardown();
+    if (event.code === CLOSE_SUSPENDED) {
+      this.stop("Your account has been suspended. Reload the page to see why.");
+      return;
+    }
     if (FINAL_CLOSE_CODES.has(event.code)) {
       this.stop("Live updates are not available for this discussion.");
       return;
@@ -255,6 +264,9 @@ class LiveThread {
         break;
       case "presence":
         this.showPresence(message.count);
+        break;
+      case "thread.locked":
+        this.onLocked(message);
         break;
       case "pong":
         clearTimeout(this.pongTimer);
@@ -459,7 +471,12 @@ class LiveThread {
         this.viewerId !== null &&
         (this.isModerator || (own && age < this.editWindowMs)),
       delete: !deleted && own,
+      ...this.moderationControls(article, deleted, own),
     };
+    if (!article.hasAttribute("data-hidden")) {
+      const notice = item.querySelector(":scope > [data-hidden-notice]");
+      if (notice) notice.remove();
+    }
     for (const name of CONTROL_ORDER) {
       const existing = box.querySelector(`:scope > [data-control="${name}"]`);
       if (existing && !wanted[name]) existing.remove();
@@ -475,6 +492,9 @@ class LiveThread {
 
   buildControl(name, id) {
     const token = csrfToken(this.root);
+    if (name === "report" || name === "hide" || name === "restore") {
+      return this.buildModerationControl(name, id, token);
+    }
     if (name === "edit") {
       const link = document.createElement("a");
       link.className = "comment-action";
@@ -553,6 +573,71 @@ class LiveThread {
     input.name = name;
     input.value = value;
     return input;
+  }
+
+  // --- Moderation: report, hide, restore, a locked thread ----------------------------------
+
+  moderationControls(article, deleted, own) {
+    const hidden = article.hasAttribute("data-hidden");
+    return {
+      report: !deleted && !own && this.viewerId !== null && !this.isModerator,
+      hide: !deleted && this.isModerator,
+      restore: hidden && this.isModerator,
+    };
+  }
+
+  buildModerationControl(name, id, token) {
+    const words = { report: "Report", hide: "Hide", restore: "Restore" }[name];
+    const label = document.createElement("span");
+    label.className = "visually-hidden";
+    label.textContent = " this comment";
+    if (name === "restore") {
+      const form = document.createElement("form");
+      form.method = "post";
+      form.action = this.restoreUrl.replace("/0/", `/${id}/`);
+      form.className = "inline";
+      form.dataset.control = "restore";
+      form.append(this.hidden("csrfmiddlewaretoken", token));
+      const button = document.createElement("button");
+      button.type = "submit";
+      button.className = "link-button";
+      button.append(words, label);
+      form.append(button);
+      return form;
+    }
+    const link = document.createElement("a");
+    link.className = "comment-action";
+    link.href = (name === "report" ? this.reportUrl : this.hideUrl).replace("/0/", `/${id}/`);
+    link.dataset.control = name;
+    link.append(words, label);
+    return link;
+  }
+
+  onLocked(message) {
+    if (this.isModerator) return;
+    const form = this.root.querySelector('[data-form="create"]');
+    let text;
+    if (message.locked) {
+      this.mayPost = false;
+      if (form) form.hidden = true;
+      text = "A moderator closed this discussion to new comments.";
+    } else if (form) {
+      this.mayPost = true;
+      form.hidden = false;
+      text = "A moderator reopened this discussion.";
+    } else {
+      text = "A moderator reopened this discussion: reload the page to comment.";
+    }
+    let note = this.root.querySelector("[data-locked-note]");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "thread-join";
+      note.dataset.lockedNote = "";
+      this.list.after(note);
+    }
+    note.textContent = text;
+    this.announce(text);
+    for (const item of this.items()) this.syncControls(item);
   }
 
   // --- What the reader does -----------------------------------------------------------------
