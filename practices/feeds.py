@@ -1,7 +1,8 @@
 """Atom feeds: every new practice, and the new practices under one tag.
 
 Each costs two queries whatever the number of practices (the practices with their authors,
-their tags); a tag's feed two more (the tag, looked up by the view and by the feed). Feed
+their tags); a tag's feed two more (the tag, looked up by the view and by the feed); Django's
+feed view reads the Site once per process. Feed
 readers find them through the <link rel="alternate"> of the site's pages and of each tag
 page.
 """
@@ -36,7 +37,18 @@ def _latest(tag: Tag | None = None) -> list[Practice]:
 
 
 class LatestPracticesFeed(Feed):
+    """One instance per request (see the views below): it keeps the request's own address,
+    so that links point at the host the reader used, not the Sites framework's domain."""
+
     feed_type = Atom1Feed
+    base = ""
+
+    def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        self.base = request.build_absolute_uri("/").rstrip("/")
+        return None
+
+    def _absolute(self, path: str) -> str:
+        return f"{self.base}{path}"
 
     def title(self) -> str:
         return f"{settings.SITE_NAME}: new practices"
@@ -45,10 +57,10 @@ class LatestPracticesFeed(Feed):
         return "Practices of migrant and refugee integration shared by practitioners."
 
     def link(self) -> str:
-        return reverse("practices:list")
+        return self._absolute(reverse("practices:list"))
 
     def feed_url(self) -> str:
-        return reverse("notifications:practices_feed")
+        return self._absolute(reverse("notifications:practices_feed"))
 
     def items(self) -> list[Practice]:
         return _latest()
@@ -61,13 +73,13 @@ class LatestPracticesFeed(Feed):
         return f"{item.summary}\n\n{item.city}, {item.country.name} · {item.organisation}"
 
     def item_link(self, item: Practice) -> str:
-        return item.get_absolute_url()
+        return self._absolute(item.get_absolute_url())
 
     def item_author_name(self, item: Practice) -> str:
         return item.author.display_name or "A member"
 
     def item_author_link(self, item: Practice) -> str:
-        return item.author.get_absolute_url()
+        return self._absolute(item.author.get_absolute_url())
 
     def item_pubdate(self, item: Practice):
         return item.published_at
@@ -80,8 +92,9 @@ class LatestPracticesFeed(Feed):
 
 
 class TagPracticesFeed(LatestPracticesFeed):
-    def get_object(self, request: HttpRequest, slug: str) -> Tag:
-        tag = selectors.tag_get(slug=slug)
+    def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Tag:
+        super().get_object(request)
+        tag = selectors.tag_get(slug=kwargs["slug"])
         if tag is None:
             raise Http404("No such tag.")
         return tag
@@ -93,20 +106,20 @@ class TagPracticesFeed(LatestPracticesFeed):
         return obj.description or f"New practices under the tag “{obj.name}”."
 
     def link(self, obj: Tag) -> str:
-        return obj.get_absolute_url()
+        return self._absolute(obj.get_absolute_url())
 
     def feed_url(self, obj: Tag) -> str:
-        return reverse("notifications:tag_feed", kwargs={"slug": obj.slug})
+        return self._absolute(reverse("notifications:tag_feed", kwargs={"slug": obj.slug}))
 
     def items(self, obj: Tag) -> list[Practice]:
         return _latest(obj)
 
 
-latest_practices_feed = LatestPracticesFeed()
-_tag_feed = TagPracticesFeed()
+def latest_practices_feed(request: HttpRequest) -> HttpResponse:
+    return LatestPracticesFeed()(request)
 
 
-def tag_practices_feed(request: HttpRequest, slug: str) -> Any:
+def tag_practices_feed(request: HttpRequest, slug: str) -> HttpResponse:
     """A tag's feed; the feed of a tag that was renamed or merged moves for good."""
     if selectors.tag_get(slug=slug) is None:
         moved = TagRedirect.objects.select_related("tag").filter(old_slug=slug).first()
@@ -115,5 +128,4 @@ def tag_practices_feed(request: HttpRequest, slug: str) -> Any:
         return HttpResponsePermanentRedirect(
             reverse("notifications:tag_feed", kwargs={"slug": moved.tag.slug})
         )
-    response: HttpResponse = _tag_feed(request, slug=slug)
-    return response
+    return TagPracticesFeed()(request, slug=slug)

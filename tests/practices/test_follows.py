@@ -1,0 +1,270 @@
+"""Following and muting tags and practices: the services, the buttons on tag and practice
+pages, and the page of everything a member follows."""
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from practices.models import PracticeFollow, Tag, TagFollow
+from practices.services.follows import (
+    practice_follow,
+    practice_mute,
+    practice_unfollow,
+    tag_follow,
+    tag_unfollow,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tag(practice_factory):
+    practice_factory(tags=["language learning"])
+    return Tag.objects.get(name="language learning")
+
+
+# --- Services -------------------------------------------------------------------------------
+
+
+def test_following_a_tag_twice_keeps_one_follow_and_unfollowing_removes_it(member, tag):
+    first = tag_follow(user=member, tag=tag)
+    again = tag_follow(user=member, tag=tag)
+    assert first.pk == again.pk
+    assert TagFollow.objects.filter(user=member).count() == 1
+    tag_unfollow(user=member, tag=tag)
+    tag_unfollow(user=member, tag=tag)
+    assert not TagFollow.objects.filter(user=member).exists()
+
+
+def test_an_unverified_member_may_not_follow(user_factory, tag):
+    from django.core.exceptions import PermissionDenied
+
+    unverified = user_factory(email_verified=False)
+    with pytest.raises(PermissionDenied):
+        tag_follow(user=unverified, tag=tag)
+    assert not TagFollow.objects.exists()
+
+
+def test_follow_mute_unmute_cycle_of_a_practice(member, practice_factory):
+    practice = practice_factory()
+    assert practice_follow(user=member, practice=practice).muted is False
+    assert practice_mute(user=member, practice=practice).muted is True
+    assert PracticeFollow.objects.filter(user=member, practice=practice).count() == 1
+    assert practice_follow(user=member, practice=practice).muted is False
+    practice_unfollow(user=member, practice=practice)
+    assert not PracticeFollow.objects.filter(user=member).exists()
+
+
+# --- The tag page ---------------------------------------------------------------------------
+
+
+def test_tag_page_shows_the_follower_count_and_a_login_link_to_visitors(client, tag, user_factory):
+    for _ in range(3):
+        TagFollow.objects.create(user=user_factory(), tag=tag)
+    html = client.get("/tags/language-learning/").content.decode()
+    assert "3 members follow this tag." in html
+    assert "Log in to follow this tag" in html
+    assert 'action="/follows/tags/language-learning/"' not in html
+
+
+def test_member_follows_a_tag_from_its_page_and_comes_back_to_it(member_client, member, tag):
+    page = member_client.get("/tags/language-learning/").content.decode()
+    assert 'action="/follows/tags/language-learning/"' in page
+    assert "Nobody follows this tag yet." in page
+    response = member_client.post(
+        "/follows/tags/language-learning/",
+        {"action": "follow", "next": "/tags/language-learning/"},
+        follow=True,
+    )
+    assert response.redirect_chain == [("/tags/language-learning/", 302)]
+    html = response.content.decode()
+    assert "You follow “language learning”." in html
+    assert "1 member follows this tag, you among them." in html
+    assert "Unfollow" in html
+    assert TagFollow.objects.filter(user=member, tag=tag).exists()
+
+    member_client.post("/follows/tags/language-learning/", {"action": "unfollow"})
+    assert not TagFollow.objects.filter(user=member).exists()
+
+
+def test_following_a_tag_that_does_not_exist_is_404(member_client):
+    response = member_client.post("/follows/tags/no-such-tag/", {"action": "follow"})
+    assert response.status_code == 404
+    assert not Tag.objects.filter(slug="no-such-tag").exists()
+    assert not TagFollow.objects.exists()
+
+
+def test_an_unknown_action_is_refused_with_a_message_and_changes_nothing(member_client, tag):
+    response = member_client.post(
+        "/follows/tags/language-learning/", {"action": "subscribe-all"}, follow=True
+    )
+    assert "Choose whether to follow or unfollow the tag." in response.content.decode()
+    assert not TagFollow.objects.exists()
+
+
+def test_an_unverified_member_is_told_why_following_failed(client_for, user_factory, tag):
+    client = client_for(user_factory(email_verified=False))
+    page = client.get("/tags/language-learning/").content.decode()
+    assert "Confirm your e-mail address to follow tags." in page
+    response = client.post("/follows/tags/language-learning/", {"action": "follow"}, follow=True)
+    assert "Verify your e-mail address" in response.content.decode()
+    assert not TagFollow.objects.exists()
+
+
+def test_following_needs_login_post_and_the_csrf_token(client, member, tag):
+    response = client.post("/follows/tags/language-learning/", {"action": "follow"})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(member)
+    assert strict.get("/follows/tags/language-learning/").status_code == 405
+    assert strict.post("/follows/tags/language-learning/", {"action": "follow"}).status_code == 403
+    assert not TagFollow.objects.exists()
+
+
+def test_next_pointing_to_another_site_is_ignored(member_client, tag):
+    response = member_client.post(
+        "/follows/tags/language-learning/",
+        {"action": "follow", "next": "https://evil.example/phish"},
+    )
+    assert response["Location"] == "/tags/language-learning/"
+
+
+def test_tag_names_are_escaped_on_the_follow_controls(member_client, member, practice_factory):
+    practice_factory(tags=["<b>bold</b> & co"])
+    tag = Tag.objects.get()
+    TagFollow.objects.create(user=member, tag=tag)
+    html = member_client.get(tag.get_absolute_url()).content.decode()
+    assert "<b>bold</b>" not in html
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; co" in html
+    follows = member_client.get("/follows/").content.decode()
+    assert "<b>bold</b>" not in follows
+
+
+def test_tag_page_costs_one_query_more_for_a_member_at_any_follower_count(
+    client_for, member, tag, user_factory, django_assert_num_queries
+):
+    client = client_for(member)
+    client.get("/tags/language-learning/")
+    # Session, member, the bell, the tag, target groups, rows, their tags, the follower
+    # count with whether the member is one (the match count and facets are cached).
+    with django_assert_num_queries(8):
+        client.get("/tags/language-learning/")
+    for _ in range(30):
+        TagFollow.objects.create(user=user_factory(), tag=tag)
+    with django_assert_num_queries(8):
+        response = client.get("/tags/language-learning/")
+    assert "30 members follow this tag." in response.content.decode()
+
+
+# --- The practice page ----------------------------------------------------------------------
+
+
+def test_visitors_see_no_follow_controls_on_a_practice(client, practice_factory):
+    practice = practice_factory(tags=["parents"])
+    html = client.get(practice.get_absolute_url()).content.decode()
+    assert "/follows/practices/" not in html
+
+
+def test_member_follows_mutes_and_unmutes_a_practice_from_its_page(
+    member_client, member, practice_factory
+):
+    practice = practice_factory(tags=["parents"])
+    url = practice.get_absolute_url()
+    html = member_client.get(url).content.decode()
+    assert "Follow this practice to hear of new comments." in html
+    action = f"/follows/practices/{practice.pk}/"
+
+    response = member_client.post(action, {"action": "follow", "next": url}, follow=True)
+    assert "New comments on this practice reach you." in response.content.decode()
+    assert PracticeFollow.objects.get(user=member, practice=practice).muted is False
+
+    response = member_client.post(action, {"action": "mute", "next": url}, follow=True)
+    html = response.content.decode()
+    assert "Nothing about this practice reaches you" in html
+    assert ">Unmute</button>" in html
+    assert PracticeFollow.objects.get(user=member, practice=practice).muted is True
+
+    member_client.post(action, {"action": "unmute", "next": url})
+    assert not PracticeFollow.objects.filter(user=member).exists()
+
+
+def test_member_follows_a_tag_from_a_practice(member_client, member, practice_factory):
+    practice = practice_factory(tags=["parents", "language learning"])
+    html = member_client.get(practice.get_absolute_url()).content.decode()
+    assert "Follow its tags" in html
+    assert "+ language learning" in html
+    member_client.post(
+        "/follows/tags/language-learning/",
+        {"action": "follow", "next": practice.get_absolute_url()},
+    )
+    html = member_client.get(practice.get_absolute_url()).content.decode()
+    assert "✓ language learning" in html
+    assert "+ parents" in html
+
+
+def test_following_a_practice_the_member_may_not_read_is_404(
+    member_client, member, practice_factory
+):
+    hidden = practice_factory(hidden_at=timezone.now())
+    draft = practice_factory(status="draft", published_at=None)
+    for practice in (hidden, draft):
+        response = member_client.post(f"/follows/practices/{practice.pk}/", {"action": "follow"})
+        assert response.status_code == 404
+    assert not PracticeFollow.objects.exists()
+
+
+def test_an_unknown_practice_action_is_refused(member_client, practice_factory):
+    practice = practice_factory()
+    response = member_client.post(
+        f"/follows/practices/{practice.pk}/", {"action": "delete"}, follow=True
+    )
+    assert "Choose whether to follow, unfollow or mute the practice." in response.content.decode()
+    assert not PracticeFollow.objects.exists()
+
+
+# --- The page of everything followed --------------------------------------------------------
+
+
+def test_follows_page_lists_tags_practices_and_muted_ones(
+    member_client, member, practice_factory, user_factory
+):
+    practice_factory(tags=["housing"])
+    housing = Tag.objects.get(name="housing")
+    tag_follow(user=member, tag=housing)
+    TagFollow.objects.create(user=user_factory(), tag=housing)
+    followed = practice_factory(title="Home sharing")
+    muted = practice_factory(title="Noisy thread")
+    practice_follow(user=member, practice=followed)
+    practice_mute(user=member, practice=muted)
+    html = member_client.get("/follows/").content.decode()
+    assert "housing" in html and "2 followers" in html
+    assert "Home sharing" in html
+    assert "Muted practices" in html and "Noisy thread" in html
+    practices_section = html[html.index('id="practices-heading"') : html.index("muted-heading")]
+    assert "Noisy thread" not in practices_section
+
+
+def test_follows_page_needs_login(client):
+    assert client.get("/follows/").status_code == 302
+
+
+def test_follows_page_costs_the_same_queries_at_two_sizes(
+    member_client, member, practice_factory, django_assert_num_queries
+):
+    def add(n):
+        for i in range(n):
+            practice = practice_factory(tags=[f"tag {TagFollow.objects.count()}-{i}"])
+            tag_follow(user=member, tag=practice.tags.get())
+            practice_follow(user=member, practice=practice)
+            practice_mute(user=member, practice=practice_factory())
+
+    add(2)
+    # Session, member, bell, tags with follower counts, practices' count and page, muted.
+    with django_assert_num_queries(7):
+        assert member_client.get("/follows/").status_code == 200
+    add(40)
+    with django_assert_num_queries(7):
+        response = member_client.get("/follows/?page=2")
+    overview = response.context["overview"]
+    assert len(overview.tags) == 42 and len(overview.practices.object_list) == 12
+    assert len(overview.muted) == 42
