@@ -789,3 +789,24 @@ COLLECTIONS: list[dict] = [
         ],
     },
 ]
+
+# --- Follows ----------------------------------------------------------------------------------
+# Tags each demo member follows, so that their feed, the tag pages' follower counts and the
+# "What you follow" page have something in them from the start. They are followed after the
+# practices exist, so nobody is notified of the demo practices.
+FOLLOWS: dict[str, list[str]] = {
+    "teacher@example.org": [
+        "language learning",
+        "parental involvement",
+        "school segregation",
+        "mentoring",
+    ],
+    "city@example.org": ["volunteering", "local democracy", "mentoring", "newcomer pupils"],
+    "ngo@example.org": [
+        "housing",
+        "migrant organisations",
+        "community health",
+        "unaccompanied minors",
+    ],
+    "moderator@example.org": ["school segregation", "political participation", "language learning"],
+}

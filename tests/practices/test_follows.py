@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from practices.models import PracticeFollow, Tag, TagFollow
+from practices.models import Notification, PracticeFollow, Tag, TagFollow
 from practices.services.follows import (
     practice_follow,
     practice_mute,
@@ -268,3 +268,24 @@ def test_follows_page_costs_the_same_queries_at_two_sizes(
     overview = response.context["overview"]
     assert len(overview.tags) == 42 and len(overview.practices.object_list) == 12
     assert len(overview.muted) == 42
+
+
+# --- Demo data ------------------------------------------------------------------------------
+
+
+def test_the_demo_members_follow_tags_and_seeding_again_adds_none():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from practices.demo import FOLLOWS
+
+    call_command("seed_demo", stdout=StringIO())
+    count = TagFollow.objects.count()
+    assert count == sum(len(names) for names in FOLLOWS.values())
+    assert TagFollow.objects.filter(
+        user__email="teacher@example.org", tag__name="language learning"
+    ).exists()
+    call_command("seed_demo", stdout=StringIO())
+    assert TagFollow.objects.count() == count
+    assert not Notification.objects.filter(kind="new_practice").exists()

@@ -9,10 +9,11 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.services import user_create, user_set_moderator
-from practices.demo import COLLECTIONS, DEMO_PASSWORD, MEMBERS, PRACTICE_FIELDS, PRACTICES
-from practices.models import Collection, Practice, Status, TargetGroup
+from practices.demo import COLLECTIONS, DEMO_PASSWORD, FOLLOWS, MEMBERS, PRACTICE_FIELDS, PRACTICES
+from practices.models import Collection, Practice, Status, Tag, TargetGroup
 from practices.services.collections import collection_add_practice, collection_create
 from practices.services.curation import practice_feature, practice_validate
+from practices.services.follows import tag_follow
 from practices.services.moderation import practice_approve
 from practices.services.practices import practice_create
 
@@ -29,6 +30,7 @@ class Command(BaseCommand):
             members, new_members = self._members()
             new_practices = self._practices(members)
             new_collections = self._collections(members)
+            self._follows(members)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {new_members} new members, {new_practices} new practices, "
@@ -113,3 +115,14 @@ class Command(BaseCommand):
                     )
             created += 1
         return created
+
+    # --- Follows ------------------------------------------------------------------------------
+
+    def _follows(self, members: dict[str, User]) -> None:
+        """The demo members' tags (practices.demo.FOLLOWS); following again changes nothing."""
+        wanted = {name for names in FOLLOWS.values() for name in names}
+        tags = {tag.name: tag for tag in Tag.objects.filter(name__in=wanted)}
+        for email, names in FOLLOWS.items():
+            for name in names:
+                if name in tags:
+                    tag_follow(user=members[email], tag=tags[name])
