@@ -1,31 +1,109 @@
+from datetime import datetime, time
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils import timezone
 
 from accounts import services
 from accounts.models import User
+from practices.admin_actions import ReasonForm, form_action, service_action
 
 
-@admin.action(description="Make the selected members moderators")
-def grant_moderation(modeladmin, request, queryset) -> None:
-    for user in queryset:
-        services.user_set_moderator(user=user, moderator=True)
-    modeladmin.message_user(request, f"{len(queryset)} member(s) are now moderators.")
+class SuspendActionForm(forms.Form):
+    until = forms.DateField(
+        label="Ends on",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The suspension ends at the start of this day. Empty: until further notice.",
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=services.SUSPENSION_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The member sees it on every page while suspended.",
+    )
+
+    def __init__(self, *args: Any, queryset: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+    def clean_until(self) -> Any:
+        day = self.cleaned_data.get("until")
+        if day is not None and day <= timezone.localdate():
+            raise forms.ValidationError("Choose a day after today.")
+        return day
 
 
-@admin.action(description="Take moderation away from the selected members")
-def revoke_moderation(modeladmin, request, queryset) -> None:
-    for user in queryset:
-        services.user_set_moderator(user=user, moderator=False)
-    modeladmin.message_user(request, f"{len(queryset)} member(s) are no longer moderators.")
+def _suspend(user: User, actor: User, data: dict[str, Any]) -> User:
+    day = data.get("until")
+    until = timezone.make_aware(datetime.combine(day, time.min)) if day else None
+    return services.user_suspend(user=user, moderator=actor, reason=data["reason"], until=until)
+
+
+grant_moderation = service_action(
+    lambda user, actor: services.user_set_moderator(user=user, moderator=True, actor=actor),
+    description="Make the selected members moderators",
+    done="Now moderators",
+    name="grant_moderation",
+)
+revoke_moderation = service_action(
+    lambda user, actor: services.user_set_moderator(user=user, moderator=False, actor=actor),
+    description="Take moderation away from the selected members",
+    done="No longer moderators",
+    name="revoke_moderation",
+)
+suspend_members = form_action(
+    _suspend,
+    description="Suspend the selected members",
+    done="Suspended",
+    name="suspend_members",
+    form_class=SuspendActionForm,
+)
+unsuspend_members = form_action(
+    lambda user, actor, data: services.user_unsuspend(
+        user=user, moderator=actor, reason=data.get("reason") or ""
+    ),
+    description="Lift the suspension of the selected members",
+    done="Suspension lifted",
+    name="unsuspend_members",
+    form_class=ReasonForm,
+    form_kwargs={"required": False},
+)
+
+
+class SuspendedFilter(admin.SimpleListFilter):
+    title = "suspended"
+    parameter_name = "suspended"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Suspended now"), ("no", "Not suspended")]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "yes":
+            return queryset.filter(suspended_until__gt=now)
+        if self.value() == "no":
+            return queryset.exclude(suspended_until__gt=now)
+        return queryset
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
-    actions = [grant_moderation, revoke_moderation]
-    # Moderation goes through the actions above (accounts.services); the verified flag mirrors
+    actions = [grant_moderation, revoke_moderation, suspend_members, unsuspend_members]
+    # Moderation and suspensions go through the actions above (accounts.services), which keep
+    # the "Moderators" group in step and write the moderation log; the verified flag mirrors
     # allauth's confirmed address and changes only when a member confirms it.
-    readonly_fields = ["email_verified", "moderator", "last_login", "date_joined"]
+    readonly_fields = [
+        "email_verified",
+        "moderator",
+        "suspended_until",
+        "suspension_reason",
+        "groups",
+        "last_login",
+        "date_joined",
+    ]
     list_display = [
         "email",
         "display_name",
@@ -34,8 +112,9 @@ class UserAdmin(BaseUserAdmin):
         "country",
         "email_verified",
         "moderator",
+        "suspended_until",
     ]
-    list_filter = ["role", "email_verified", "moderator", "is_active", "is_staff"]
+    list_filter = ["role", "email_verified", "moderator", SuspendedFilter, "is_active", "is_staff"]
     search_fields = ["email", "display_name", "organisation", "city"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
