@@ -11,10 +11,10 @@ import re
 import django_filters
 from django import forms
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_countries import countries
 
-from practices.models import Area, OrganisationType, Stage, TargetGroup
+from practices.models import Area, OrganisationType, Stage, Tag, TaggedPractice, TargetGroup
 
 SORT_RELEVANCE = "relevance"
 SORT_NEWEST = "newest"
@@ -103,6 +103,8 @@ class PracticeFilterSet(django_filters.FilterSet):
         self.form.fields["sort"].required = False
         self.form.fields["q"].widget = forms.TextInput(attrs={"type": "search"})
         self.form.label_suffix = ""
+        # Tag ids by slug, looked up once per list (practice_list fills in the tag it has).
+        self.tag_ids: dict[str, int | None] = {}
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if not value:
@@ -114,7 +116,17 @@ class PracticeFilterSet(django_filters.FilterSet):
     def filter_tag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if not value:
             return queryset
-        return queryset.filter(tagged_items__tag__slug=value)
+        if value not in self.tag_ids:
+            self.tag_ids[value] = (
+                Tag.objects.filter(slug=value).values_list("pk", flat=True).first()
+            )
+        tag_id = self.tag_ids[value]
+        if tag_id is None:
+            return queryset.none()
+        # By id, not by slug through a join: PostgreSQL knows how common each tag id is, so a
+        # popular tag walks the newest practices and stops, a rare one starts from its rows.
+        tagged = TaggedPractice.objects.filter(content_object=OuterRef("pk"), tag_id=tag_id)
+        return queryset.filter(Exists(tagged))
 
     def filter_nothing(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         # Sorting is applied by the selector, which also knows about search ranking.

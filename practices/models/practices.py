@@ -164,6 +164,19 @@ class Practice(models.Model):
             models.Index(
                 fields=["status", "hidden_at", "-published_at", "-id"], name="practice_newest"
             ),
+            # The newest visible practices, in order: lists and the home page read the first
+            # rows of this and stop. PostgreSQL does not take `hidden_at IS NULL` as fixing
+            # that column, so practice_newest cannot give this order; a partial index can.
+            models.Index(
+                fields=["-published_at", "-id"],
+                name="practice_visible_newest",
+                condition=Q(status="published", published_at__isnull=False, hidden_at__isnull=True),
+            ),
+            models.Index(
+                fields=["-featured_at", "-id"],
+                name="practice_featured",
+                condition=Q(featured_at__isnull=False),
+            ),
             models.Index(fields=["-last_activity_at", "-id"], name="practice_active"),
             models.Index(fields=["-comment_count", "-id"], name="practice_discussed"),
             models.Index(fields=["country"], name="practice_country"),

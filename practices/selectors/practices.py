@@ -298,6 +298,8 @@ def practice_list(
     filterset = PracticeFilterSet(
         data=data, queryset=Practice.objects.visible(), target_groups=target_groups
     )
+    if tag is not None:
+        filterset.tag_ids[tag.slug] = tag.pk
     values = filterset.cleaned()
     sort = filterset.sort_key()
     q = values.get("q")
