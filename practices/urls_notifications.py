@@ -14,7 +14,7 @@ urlpatterns = [
     path("follows/tags/<slug:slug>/", follows.tag_follow, name="tag_follow"),
     path("follows/practices/<int:pk>/", follows.practice_follow, name="practice_follow"),
     # Notifications (the live side is ws/notifications/, in routing.py)
-    path("notifications/", notifications.notification_list, name="list"),
+    path("notifications/", notifications.notification_list, name="inbox"),
     path("notifications/read/", notifications.notification_read_all, name="read_all"),
     path("notifications/<int:pk>/read/", notifications.notification_read, name="read"),
     path("notifications/email/", notifications.email_settings, name="email_settings"),

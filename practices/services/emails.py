@@ -146,7 +146,7 @@ def notification_email(*, notification: Notification) -> EmailMultiAlternatives:
         template="notification",
         context={
             "notification": item,
-            "notifications_url": absolute_url(reverse("notifications:list")),
+            "notifications_url": absolute_url(reverse("notifications:inbox")),
         },
     )
 
@@ -272,7 +272,7 @@ def digest_email(*, user: User, digest: Any) -> EmailMultiAlternatives:
         context={
             "digest": digest,
             "feed_url": absolute_url(reverse("notifications:feed")),
-            "notifications_url": absolute_url(reverse("notifications:list")),
+            "notifications_url": absolute_url(reverse("notifications:inbox")),
         },
     )
 

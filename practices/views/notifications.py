@@ -76,7 +76,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     services.notification_mark_read(user=request.user, notification=notification)
     if _wants_json(request):
         return JsonResponse({"id": pk, "unread": selectors.unread_count(user=request.user)})
-    return back(request, "notifications:list")
+    return back(request, "notifications:inbox")
 
 
 @login_required
@@ -89,7 +89,7 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
         messages.success(
             request, f"{changed} notification{'s' if changed != 1 else ''} marked as read."
         )
-    return back(request, "notifications:list")
+    return back(request, "notifications:inbox")
 
 
 # --- E-mail -------------------------------------------------------------------------------

@@ -690,3 +690,26 @@ def test_member_suggestions_match_handles_and_names_and_put_the_thread_first(
     assert member_client.get("/api/members/?q=%00&practice=x").json() == []
     with django_assert_num_queries(3):
         member_client.get("/api/members/?q=a")
+
+
+def test_on_the_notifications_page_the_bell_is_the_current_page(member_client):
+    html = member_client.get("/notifications/").content.decode()
+    assert '<a href="/practices/" aria-current="page">' not in html
+    assert re.search(r'href="/notifications/" data-bell[^>]*aria-current="page"', html)
+
+
+def test_moderation_messages_show_their_text_and_link_the_practice(
+    member_client, member, practice_factory
+):
+    practice = practice_factory(author=member, title="Parents' café")
+    notification(
+        member,
+        practice,
+        kind="report_resolved",
+        message="Thank you: the comment you reported was hidden.",
+    )
+    notification(member, None, kind="moderation", message="Your account is in good standing.")
+    html = member_client.get("/notifications/").content.decode()
+    assert "Thank you: the comment you reported was hidden." in html
+    assert f'About <a class="notification-link" href="{practice.get_absolute_url()}"' in html
+    assert "Your account is in good standing." in html
