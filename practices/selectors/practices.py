@@ -15,10 +15,10 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Case, Count, F, IntegerField, Prefetch, QuerySet, Value, When
 from django_countries import countries
 
+from practices.caching import cached_refreshing
 from practices.filters import (
     FACET_NAMES,
     ORDERINGS,
@@ -245,7 +245,7 @@ def _count_and_facets(
     key_data["_skip"] = ",".join(skip)
     key_data["_cap"] = str(cap)
     digest = hashlib.sha256(json.dumps(key_data, sort_keys=True).encode()).hexdigest()
-    return cache.get_or_set(f"practices:listing:{digest}", compute, seconds)
+    return cached_refreshing(f"practices:listing:{digest}", compute, seconds)
 
 
 def _facet_choices(

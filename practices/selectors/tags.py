@@ -6,10 +6,10 @@ Counts are of visible practices only; each function costs a fixed number of quer
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 
+from practices.caching import cached_refreshing
 from practices.models import Practice, Tag
 from practices.tags import normalise_tag
 
@@ -51,7 +51,7 @@ def tag_popular(*, limit: int = 12) -> list[Tag]:
     seconds = _cache_seconds()
     if seconds <= 0:
         return compute()
-    return cache.get_or_set(f"practices:popular-tags:{limit}", compute, seconds)
+    return cached_refreshing(f"practices:popular-tags:{limit}", compute, seconds)
 
 
 def tag_autocomplete(*, q: str, limit: int = AUTOCOMPLETE_LIMIT) -> list[dict]:
