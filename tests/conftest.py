@@ -3,6 +3,9 @@ from django.test import Client
 
 from tests.factories import PracticeFactory, UserFactory
 
+# Fixtures of the moderation tests (broadcasts, writer, writers_practice, suspended_member…).
+pytest_plugins = ["tests.practices.moderation_fixtures"]
+
 
 @pytest.fixture
 def user_factory(db):
