@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
+from practices.fragments import attach_comment_html
 from practices.models import Comment, Practice
 from practices.services.comments import (
     comment_may_delete,
@@ -62,6 +63,7 @@ def thread_for(*, practice: Practice, user) -> dict:
         else:
             comment.parent = parent
             parent.thread_replies.append(comment)
+    attach_comment_html(comments)
     refusal = comment_post_refusal(practice=practice, user=user) if is_open else None
     return {
         "practice": practice,
