@@ -580,7 +580,7 @@ def test_the_bell_shows_the_unread_count_in_its_accessible_name(
     assert bell is not None
     assert ">3</span>" in bell.group(0)
     assert "(3 unread)" in bell.group(0)
-    assert 'aria-live="polite" data-bell-announcer' in html
+    assert 'role="status" data-bell-announcer' in html
 
 
 def test_the_bell_says_99_plus_past_99(member_client, member, practice_factory):
