@@ -17,6 +17,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django_countries.filters import CountryFilter
+from taggit.models import Tag as UnusedTaggitTag
 
 from practices.admin_actions import form_action, service_action
 from practices.models import (
@@ -33,6 +34,7 @@ from practices.models import (
     ReportResolution,
     Tag,
     TagFollow,
+    TaggedPractice,
     TagRedirect,
     TargetGroup,
 )
@@ -451,6 +453,16 @@ class CollectionAdmin(ReadOnlyAdmin):
     ]
 
 
+@admin.register(TaggedPractice)
+class TaggedPracticeAdmin(ReadOnlyAdmin):
+    """Which practice carries which tag; changed through the practice form and tag merges."""
+
+    list_display = ["content_object", "tag"]
+    list_select_related = ["content_object", "tag"]
+    search_fields = ["tag__name", "content_object__title"]
+    show_full_result_count = False
+
+
 @admin.register(TagRedirect)
 class TagRedirectAdmin(ReadOnlyAdmin):
     list_display = ["old_slug", "old_name", "tag", "created_at"]
@@ -493,3 +505,8 @@ class DigestDeliveryAdmin(ReadOnlyAdmin):
     list_select_related = ["user"]
     search_fields = ["user__email"]
     list_filter = ["frequency", ("sent_at", admin.EmptyFieldListFilter)]
+
+
+# django-taggit registers its own Tag model; the site's tags are practices.Tag, above.
+if admin.site.is_registered(UnusedTaggitTag):
+    admin.site.unregister(UnusedTaggitTag)
