@@ -289,3 +289,13 @@ def test_the_demo_members_follow_tags_and_seeding_again_adds_none():
     call_command("seed_demo", stdout=StringIO())
     assert TagFollow.objects.count() == count
     assert not Notification.objects.filter(kind="new_practice").exists()
+
+
+def test_an_unverified_member_sees_why_there_is_no_follow_button(
+    client_for, user_factory, practice_factory
+):
+    practice = practice_factory()
+    html = client_for(user_factory(email_verified=False)).get(practice.get_absolute_url())
+    html = html.content.decode()
+    assert "Confirm your e-mail address to follow practices." in html
+    assert 'name="action" value="follow"' not in html
