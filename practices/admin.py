@@ -241,12 +241,18 @@ class TagAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        # Tags come from practices; an empty tag would lead nowhere.
-        return False
-
     def save_model(self, request: HttpRequest, obj: Tag, form, change: bool) -> None:
-        """The change form's two fields, through the services (checked and audited)."""
+        """Through the services (checked and audited): a new tag, or the change form's two
+        fields. A refusal (not a moderator) raises, and nothing is saved."""
+        if not change:
+            created = tags.tag_create(
+                moderator=request.user,
+                name=obj.name,
+                description=obj.description,
+                official=obj.is_official,
+            )
+            obj.pk, obj.slug = created.pk, created.slug
+            return
         current = Tag.objects.get(pk=obj.pk)
         tags.tag_describe(tag=current, moderator=request.user, description=obj.description)
         tags.tag_set_official(tag=current, moderator=request.user, official=obj.is_official)

@@ -49,6 +49,7 @@ ACTION_LABELS: dict[str, str] = {
     "comment.hide": "Hid a comment",
     "comment.restore": "Restored a comment",
     "report.resolve": "Resolved reports",
+    "tag.create": "Created a tag",
     "tag.rename": "Renamed a tag",
     "tag.merge": "Merged a tag into another",
     "tag.describe": "Described a tag",

@@ -39,6 +39,35 @@ def _leave_redirect(*, old_slug: str, old_name: str, tag: Tag) -> None:
 
 
 @transaction.atomic
+def tag_create(*, moderator: User, name: str, description: str = "", official: bool = False) -> Tag:
+    """A tag made by moderators before any practice uses it (official vocabulary, say)."""
+    moderation_check(moderator)
+    name = _clean_name(name)
+    if Tag.objects.filter(name=name).exists():
+        raise ValidationError({"name": f"The tag “{name}” already exists."}, code="exists")
+    description = description.strip() if isinstance(description, str) else ""
+    if len(description) > DESCRIPTION_MAX_LENGTH:
+        raise ValidationError(
+            {"description": f"Keep the description under {DESCRIPTION_MAX_LENGTH:,} characters."}
+        )
+    tag = Tag(name=name, description=description, is_official=official)
+    tag.slug = tag.slugify(name)
+    if (
+        Tag.objects.filter(slug=tag.slug).exists()
+        or TagRedirect.objects.filter(old_slug=tag.slug).exists()
+    ):
+        raise ValidationError(
+            {"name": "A tag with this address exists, or once did: choose another name."},
+            code="exists",
+        )
+    tag.save()
+    moderation_action_record(
+        actor=moderator, action="tag.create", target=tag, data={"official": official}
+    )
+    return tag
+
+
+@transaction.atomic
 def tag_rename(*, tag: Tag, moderator: User, name: str) -> Tag:
     """Give a tag a new name (and address); the old address redirects to the new one.
     A name another tag already has is refused: merge the two instead."""

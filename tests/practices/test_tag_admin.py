@@ -2,12 +2,18 @@
 redirects), describe, mark official (suggested first)."""
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from practices.models import ModerationAction, Tag, TagFollow, TaggedPractice, TagRedirect
 from practices.selectors.tags import tag_autocomplete
-from practices.services.tags import tag_describe, tag_merge, tag_rename, tag_set_official
+from practices.services.tags import (
+    tag_create,
+    tag_describe,
+    tag_merge,
+    tag_rename,
+    tag_set_official,
+)
 from tests.practices.moderation_fixtures import log_entries
 
 pytestmark = pytest.mark.django_db
@@ -214,3 +220,18 @@ def test_describe_and_official_forms(client_for, moderator, practice_factory, cl
     )
     assert too_long.status_code == 400
     assert _tag("housing").description == "Where people live."
+
+
+def test_moderators_create_official_tags_before_any_practice_uses_them(moderator, member):
+    tag = tag_create(moderator=moderator, name=" Civic  Participation", official=True)
+    assert (tag.name, tag.slug, tag.is_official) == (
+        "civic participation",
+        "civic-participation",
+        True,
+    )
+    assert tag_autocomplete(q="civic")[0]["name"] == "civic participation"
+    with pytest.raises(ValidationError):
+        tag_create(moderator=moderator, name="civic participation")
+    with pytest.raises(PermissionDenied):
+        tag_create(moderator=member, name="anything")
+    assert log_entries() == [(moderator.pk, "tag.create", "tag", tag.pk, "")]
