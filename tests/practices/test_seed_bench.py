@@ -69,6 +69,12 @@ def test_every_thread_agrees_with_its_practice(seeded):
             assert practice.last_activity_at == practice.published_at
 
 
+def test_every_comment_is_in_the_past(seeded):
+    from django.utils import timezone
+
+    assert not Comment.objects.filter(created_at__gt=timezone.now()).exists()
+
+
 def test_the_detail_page_threads_exist(seeded):
     for length in FIXED_THREADS:
         assert Practice.objects.visible().filter(comment_count=length, comment_seq=length).exists()

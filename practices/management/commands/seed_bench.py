@@ -59,6 +59,7 @@ BENCH_DOMAIN = "bench.example"
 MARKER_EMAIL = f"reader@{BENCH_DOMAIN}"
 MARKER_PREFIX = "seed_bench:"
 BENCH_PASSWORD = "bench-password"
+DATA_VERSION = 2
 # The tag that --tag-followers members follow: posting under it is the fan-out benchmark.
 FOLLOWED_TAG = "language learning"
 # Search terms with known frequencies: the rare one is in about 1 practice in 10,000, the
@@ -245,7 +246,8 @@ class Sizes:
     seed: int
 
     def as_dict(self) -> dict[str, int]:
-        return dict(self.__dict__)
+        # The version changes whenever the data this command writes changes.
+        return {**self.__dict__, "version": DATA_VERSION}
 
 
 class Command(BaseCommand):
@@ -468,10 +470,13 @@ class Command(BaseCommand):
         # Long tail of thread lengths: a few long threads, most short ones, many empty.
         candidates = [i for i in range(count) if published[i]]
         fixed: list[tuple[int, int]] = []
-        newest = candidates[-1 - 2 * FIXED_THREAD_COPIES * len(FIXED_THREADS) :]
+        # Recent practices, a few weeks old (1% from the newest): their threads are complete.
+        wanted = 2 * FIXED_THREAD_COPIES * len(FIXED_THREADS)
+        end = len(candidates) - max(len(candidates) // 100, wanted)
+        recent = candidates[max(end - wanted, 0) : end] or candidates[-wanted:]
         for n, length in enumerate(FIXED_THREADS):
             for copy in range(FIXED_THREAD_COPIES):
-                index = newest[(n * FIXED_THREAD_COPIES + copy) * 2]
+                index = recent[((n * FIXED_THREAD_COPIES + copy) * 2) % len(recent)]
                 fixed.append((index, length))
         fixed_index = {i for i, _ in fixed}
         remaining = sizes.comments - sum(length for _, length in fixed)
@@ -488,7 +493,9 @@ class Command(BaseCommand):
                 plan.deleted = sum(
                     1 for _ in range(plan.created - plan.edited) if rng.random() < 0.01
                 )
-            plan.gap_seconds = rng.randint(600, 86_400)
+            # Every comment is in the past, the last one at least two hours ago.
+            age = (self.now - self._published_at(i)).total_seconds() - 7200
+            plan.gap_seconds = max(1, min(rng.randint(600, 86_400), int(age) // (plan.created + 1)))
         return plans, published
 
     def _published_at(self, index: int) -> datetime:
