@@ -5,11 +5,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+CLUSTER_PORT ?= 8100
 # pytest excludes the PostgreSQL/Redis tests unless both services are configured.
 PYTEST_MARK := $(if $(and $(DATABASE_URL),$(REDIS_URL)),not e2e,not e2e and not services)
 TEST_ENV := SECRET_KEY=test-only-secret-key PLAIN_STATIC_STORAGE=1
 
-.PHONY: install run serve test lint unit e2e chromium migrate demo clean
+.PHONY: install run serve test lint unit e2e chromium migrate demo clean bench-tools cluster bench bench-quick
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed (python3.11 or python3 on PATH)"; exit 1; }
@@ -53,6 +54,29 @@ e2e: install chromium
 	$(TEST_ENV) $(BIN)/pytest -m e2e tests/e2e
 
 test: lint unit e2e
+
+## The load-test tools come from Debian's packages: wrk, and nginx for the cluster's proxy.
+bench-tools:
+	@if ! command -v wrk >/dev/null || ! { command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; }; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light >/dev/null; \
+	  else \
+	    echo "The benchmark needs wrk and nginx: sudo apt-get install wrk nginx-light"; exit 1; \
+	  fi; \
+	fi
+
+## Production's topology on this machine: two uvicorn workers behind nginx on
+## 127.0.0.1:$(CLUSTER_PORT), on the local PostgreSQL and Redis (DATABASE_URL, REDIS_URL).
+cluster: install bench-tools
+	PORT=$(CLUSTER_PORT) scripts/cluster.sh
+
+## The benchmark (docs/benchmarks.md): seeds 10,000 and 100,000 practices the first time.
+bench: install bench-tools
+	$(BIN)/python scripts/bench.py
+
+## The same on small data, in about two minutes; CI runs it as a smoke test.
+bench-quick: install bench-tools
+	$(BIN)/python scripts/bench.py --quick
 
 clean:
 	rm -rf $(VENV) var staticfiles
