@@ -276,7 +276,6 @@ class TagAdmin(admin.ModelAdmin):
             done="Merged",
             name="merge_tags",
             form_class=TagMergeActionForm,
-            group=lambda objects: objects,
         ),
     ]
 
