@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 CLOSE_TOO_BIG = 1009
 CLOSE_SERVER_ERROR = 1011
 CLOSE_LOGIN_REQUIRED = 4401
+CLOSE_SUSPENDED = 4403
 
 
 class NotificationConsumer(AsyncWebsocketConsumer):
@@ -125,8 +126,11 @@ class NotificationConsumer(AsyncWebsocketConsumer):
         await self._send(event)
 
     async def user_suspended(self, event: dict) -> None:
-        # Reading stays open to a suspended member: the news is passed on, the bell stays.
+        # A suspension closes every open socket of the member; the pages say why on reload.
+        if self.closing:
+            return
         await self._send(event)
+        await self._close(CLOSE_SUSPENDED)
 
     # --- Plumbing -------------------------------------------------------------------------
 

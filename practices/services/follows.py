@@ -20,6 +20,8 @@ def _check_may_follow(user: User) -> None:
         raise PermissionDenied("Log in to follow tags and practices.")
     if not user.email_verified:
         raise PermissionDenied("Verify your e-mail address before following tags and practices.")
+    if user.is_suspended:
+        raise PermissionDenied("Your account is suspended: you cannot follow tags or practices.")
 
 
 def _check_may_stop(user: User) -> None:

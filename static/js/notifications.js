@@ -6,8 +6,8 @@
 const BACKOFF_MS = [1000, 2000, 4000, 8000, 15000, 30000];
 const PING_EVERY_MS = 25000;
 const UNREAD_CAP = 100;
-// Close codes after which trying again cannot help: not logged in (4401).
-const FINAL_CLOSE_CODES = new Set([4401]);
+// Close codes after which trying again cannot help: not logged in (4401), suspended (4403).
+const FINAL_CLOSE_CODES = new Set([4401, 4403]);
 
 function csrfToken() {
   const input = document.querySelector("input[name=csrfmiddlewaretoken]");

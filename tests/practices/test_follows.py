@@ -45,6 +45,21 @@ def test_an_unverified_member_may_not_follow(user_factory, tag):
     assert not TagFollow.objects.exists()
 
 
+def test_a_suspended_member_may_not_follow_a_tag_or_a_practice(user_factory, tag, practice_factory):
+    from datetime import timedelta
+
+    from django.core.exceptions import PermissionDenied
+
+    suspended = user_factory(suspended_until=timezone.now() + timedelta(days=3))
+    practice = practice_factory()
+    with pytest.raises(PermissionDenied, match="suspended"):
+        tag_follow(user=suspended, tag=tag)
+    with pytest.raises(PermissionDenied, match="suspended"):
+        practice_follow(user=suspended, practice=practice)
+    assert not TagFollow.objects.filter(user=suspended).exists()
+    assert not PracticeFollow.objects.filter(user=suspended, muted=False).exists()
+
+
 def test_follow_mute_unmute_cycle_of_a_practice(member, practice_factory):
     practice = practice_factory()
     assert practice_follow(user=member, practice=practice).muted is False

@@ -187,6 +187,17 @@ async def test_news_for_the_members_thread_sockets_passes_by_quietly(bells, memb
     assert await bell.receive_json_from() == {"type": "pong"}
 
 
+async def test_a_suspension_closes_the_bell_with_4403(bells, member):
+    from practices import broadcast, events
+
+    bell = await bells(member)
+    await broadcast.agroup_send(
+        events.user_group(member.pk), {"type": events.USER_SUSPENDED, "until": None}
+    )
+    assert (await bell.receive_json_from())["type"] == "user.suspended"
+    assert (await bell.receive_output())["code"] == 4403
+
+
 async def test_the_full_stack_authenticates_the_bell_by_session(bells, member):
     from forum.asgi import application as full_stack
 
