@@ -13,28 +13,24 @@ import logging
 
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
-from channels.exceptions import StopConsumer
-from channels.generic.websocket import AsyncWebsocketConsumer
-from django.conf import settings
 
 from practices import broadcast, events
+from practices.consumers.base import CLOSE_LOGIN_REQUIRED, CLOSE_SUSPENDED, JsonSocket
 from practices.online import online_join, online_leave
 from practices.selectors.notifications import unread_count
 
 logger = logging.getLogger(__name__)
 
-CLOSE_TOO_BIG = 1009
-CLOSE_SERVER_ERROR = 1011
-CLOSE_LOGIN_REQUIRED = 4401
-CLOSE_SUSPENDED = 4403
 
-
-class NotificationConsumer(AsyncWebsocketConsumer):
+class NotificationConsumer(JsonSocket):
     user_id: int = 0
     group: str = ""
     joined: bool = False
     counted: bool = False
     closing: bool = False
+
+    def describe(self) -> str:
+        return f"notifications socket of member {self.user_id}"
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -68,37 +64,12 @@ class NotificationConsumer(AsyncWebsocketConsumer):
             except Exception:
                 logger.exception("notifications socket of member %s not uncounted", self.user_id)
 
-    async def dispatch(self, message: dict) -> None:
-        kind = message.get("type")
-        if (
-            isinstance(kind, str)
-            and not kind.startswith("websocket.")
-            and not hasattr(self, kind.replace(".", "_"))
-        ):
-            # The member's group carries news for their thread sockets too; not ours.
-            return
-        try:
-            await super().dispatch(message)
-        except StopConsumer:
-            raise
-        except OSError as exc:
-            logger.debug("notifications socket gone: %s", exc)
-        except Exception:
-            logger.exception("notifications socket of member %s failed", self.user_id)
-            kind = message.get("type")
-            if kind == "websocket.disconnect":
-                raise StopConsumer() from None
-            if kind == "websocket.connect":
-                await self._close_safely(CLOSE_SERVER_ERROR)
-
     # --- From the client ------------------------------------------------------------------
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.closing:
             return
-        size = len(text_data.encode("utf-8")) if text_data is not None else len(bytes_data or b"")
-        if size > settings.WEBSOCKET_MAX_FRAME_BYTES:
-            await self._close(CLOSE_TOO_BIG)
+        if await self._refuse_big_frame(text_data, bytes_data):
             return
         try:
             message = json.loads(text_data) if text_data is not None else None
@@ -131,19 +102,3 @@ class NotificationConsumer(AsyncWebsocketConsumer):
             return
         await self._send(event)
         await self._close(CLOSE_SUSPENDED)
-
-    # --- Plumbing -------------------------------------------------------------------------
-
-    async def _send(self, payload: dict) -> None:
-        if not self.closing:
-            await self.send(text_data=json.dumps(payload))
-
-    async def _close(self, code: int) -> None:
-        self.closing = True
-        await self.close(code=code)
-
-    async def _close_safely(self, code: int) -> None:
-        try:
-            await self._close(code)
-        except Exception:
-            logger.exception("could not close the socket")

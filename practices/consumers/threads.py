@@ -15,13 +15,11 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
-from channels.exceptions import StopConsumer
-from channels.generic.websocket import AsyncWebsocketConsumer
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
 from practices import broadcast, events
+from practices.consumers.base import CLOSE_NOT_FOUND, CLOSE_SUSPENDED, JsonSocket
 from practices.models import Practice
 from practices.presence import presence_join, presence_leave
 from practices.selectors import comments as thread_selectors
@@ -29,13 +27,6 @@ from practices.services import comments as comment_services
 from practices.services.comments import CommentError
 
 logger = logging.getLogger(__name__)
-
-# Close codes (RFC 6455 and the 4000 range for the application).
-CLOSE_TOO_BIG = 1009
-CLOSE_SERVER_ERROR = 1011
-CLOSE_NOT_FOUND = 4404
-# The member was suspended while the socket was open (see the Moderation section below).
-CLOSE_SUSPENDED = 4403
 
 
 class BadMessage(Exception):
@@ -65,7 +56,7 @@ def _fresh_user(user):
     return get_user_model().objects.filter(pk=user.pk).first() or AnonymousUser()
 
 
-class ThreadConsumer(AsyncWebsocketConsumer):
+class ThreadConsumer(JsonSocket):
     practice_id: int = 0
     group: str = ""
     joined: bool = False
@@ -74,6 +65,9 @@ class ThreadConsumer(AsyncWebsocketConsumer):
     member_group: str = ""
 
     # --- Connection -----------------------------------------------------------------------
+
+    def describe(self) -> str:
+        return f"thread socket for practice {getattr(self, 'practice_id', '?')}"
 
     async def connect(self) -> None:
         self.practice_id = int(self.scope["url_route"]["kwargs"]["pk"])
@@ -114,38 +108,12 @@ class ThreadConsumer(AsyncWebsocketConsumer):
             self.group, events.presence(practice_id=self.practice_id, count=count)
         )
 
-    async def dispatch(self, message: dict) -> None:
-        if self._not_for_this_socket(message):
-            return
-        try:
-            await super().dispatch(message)
-        except StopConsumer:
-            raise
-        except OSError as exc:
-            # The client left while we were sending to it (uvicorn raises ClientDisconnected,
-            # an OSError); its disconnect message ends this consumer.
-            logger.debug("thread socket for practice %s gone: %s", self.practice_id, exc)
-        except Exception:
-            logger.exception("thread socket for practice %s failed", self.practice_id)
-            kind = message.get("type")
-            if kind == "websocket.disconnect":
-                # The connection is gone whatever failed on the way out: end this consumer.
-                raise StopConsumer() from None
-            if kind == "websocket.connect":
-                await self._close_safely(CLOSE_SERVER_ERROR)
-            elif kind == "websocket.receive" and not self.closing:
-                await self._send_safely(
-                    events.error(code="server_error", message="Something went wrong on our side.")
-                )
-
     # --- From the client ------------------------------------------------------------------
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.closing:
             return
-        size = len(text_data.encode("utf-8")) if text_data is not None else len(bytes_data or b"")
-        if size > settings.WEBSOCKET_MAX_FRAME_BYTES:
-            await self._close(CLOSE_TOO_BIG)
+        if await self._refuse_big_frame(text_data, bytes_data):
             return
         request: str | None = None
         client_id: str | None = None
@@ -317,14 +285,6 @@ class ThreadConsumer(AsyncWebsocketConsumer):
             group, self.member_group = self.member_group, ""
             await broadcast.agroup_discard(group, self.channel_name)
 
-    def _not_for_this_socket(self, message: dict) -> bool:
-        """The member's group also carries news for other sockets (the unread count of the
-        notifications socket); a thread socket has no handler for it and lets it pass."""
-        kind = message.get("type")
-        if not isinstance(kind, str) or kind.startswith("websocket."):
-            return False
-        return not hasattr(self, kind.replace(".", "_"))
-
     async def thread_locked(self, event: dict) -> None:
         await self._send(event)
 
@@ -333,25 +293,3 @@ class ThreadConsumer(AsyncWebsocketConsumer):
             return
         await self._send(events.error(code="suspended", message="Your account is suspended."))
         await self._close(CLOSE_SUSPENDED)
-
-    # --- Plumbing -------------------------------------------------------------------------
-
-    async def _send(self, payload: dict) -> None:
-        if not self.closing:
-            await self.send(text_data=json.dumps(payload))
-
-    async def _send_safely(self, payload: dict) -> None:
-        try:
-            await self._send(payload)
-        except Exception:
-            logger.exception("could not tell the client about a failure")
-
-    async def _close(self, code: int) -> None:
-        self.closing = True
-        await self.close(code=code)
-
-    async def _close_safely(self, code: int) -> None:
-        try:
-            await self._close(code)
-        except Exception:
-            logger.exception("could not close the socket")

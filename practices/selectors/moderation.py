@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from practices.models import Comment, ModerationAction, Practice, Report, Status
+from practices.selectors.practices import LIST_DEFERRED
 from practices.services.moderation import ACTION_LABELS
 
 QUEUE_PER_PAGE = 20
@@ -27,19 +28,6 @@ DASHBOARD_REPORTED_ITEMS = 10
 DASHBOARD_PENDING = 10
 DASHBOARD_ACTIONS = 20
 MEMBER_HISTORY = 20
-
-# What a practice in a moderation list shows; the long text stays in the database.
-_PRACTICE_LIST_DEFER = (
-    "challenge",
-    "description",
-    "results",
-    "resources",
-    "difficulties",
-    "transfer_tips",
-    "rendered",
-    "links",
-    "search_vector",
-)
 
 
 @dataclass
@@ -89,7 +77,7 @@ def _items_for(groups: list[dict], *, open_only: bool = True) -> list[ReportedIt
         p.pk: p
         for p in Practice.objects.filter(pk__in=practice_ids)
         .select_related("author")
-        .defer(*_PRACTICE_LIST_DEFER)
+        .defer(*LIST_DEFERRED)
     }
     comments = {
         c.pk: c
@@ -189,7 +177,7 @@ def pending_practices(*, page: Any = None, per_page: int = APPROVALS_PER_PAGE) -
     queryset = (
         Practice.objects.filter(status=Status.PENDING)
         .select_related("author")
-        .defer(*_PRACTICE_LIST_DEFER)
+        .defer(*LIST_DEFERRED)
         .order_by("updated_at", "id")
     )
     paginator = Paginator(queryset, per_page)

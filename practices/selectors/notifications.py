@@ -17,24 +17,12 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, prefetch_rela
 
 from practices.events import UNREAD_CAP
 from practices.models import Notification, NotificationKind
+from practices.selectors.practices import LIST_DEFERRED
 
 NOTIFICATIONS_PER_PAGE = 30
 EXCERPT_LENGTH = 160
 # Columns of the practice a notification never shows (a digest shows the summary).
-_PRACTICE_LONG = tuple(
-    f"practice__{name}"
-    for name in (
-        "challenge",
-        "description",
-        "results",
-        "resources",
-        "difficulties",
-        "transfer_tips",
-        "rendered",
-        "links",
-        "search_vector",
-    )
-)
+_PRACTICE_LONG = tuple(f"practice__{name}" for name in LIST_DEFERRED)
 _PRACTICE_DEFERRED = ("practice__summary", *_PRACTICE_LONG)
 COMMENT_KINDS = frozenset(
     {NotificationKind.NEW_COMMENT, NotificationKind.REPLY, NotificationKind.MENTION}
