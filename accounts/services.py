@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import EmailFrequency, Role, User
+from practices.slugs import free_slug
 
 PROFILE_FIELDS = ("display_name", "role", "organisation", "city", "country", "bio")
 
@@ -26,16 +27,8 @@ HANDLE_MAX_LENGTH = 40
 def handle_for(name: str, *, exclude_pk: int | None = None) -> str:
     """A free @handle made from a name: "Amira Haddad" -> "amira-haddad", then -2, -3…"""
     base = slugify(name)[: HANDLE_MAX_LENGTH - 4].strip("-") or "member"
-    taken = User.objects.filter(handle__startswith=base)
-    if exclude_pk is not None:
-        taken = taken.exclude(pk=exclude_pk)
-    names = set(taken.values_list("handle", flat=True))
-    if base not in names:
-        return base
-    n = 2
-    while f"{base}-{n}" in names:
-        n += 1
-    return f"{base}-{n}"
+    taken = User.objects.all() if exclude_pk is None else User.objects.exclude(pk=exclude_pk)
+    return free_slug(base, taken=taken, field="handle")
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ from accounts.models import User
 from practices.markdown import render_markdown
 from practices.models import Collection, CollectionItem, Practice
 from practices.services.moderation import moderation_action_record, moderation_check
+from practices.slugs import free_slug
 
 TITLE_MAX_LENGTH = 150
 INTRODUCTION_MAX_LENGTH = 10_000
@@ -46,16 +47,10 @@ def _free_slug(title: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(title)[:150].strip("-") or "collection"
     if base in RESERVED_SLUGS:
         base = f"{base}-collection"
-    taken = Collection.objects.filter(slug__startswith=base)
+    taken = Collection.objects.all()
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
-    names = set(taken.values_list("slug", flat=True))
-    if base not in names:
-        return base
-    n = 2
-    while f"{base}-{n}" in names:
-        n += 1
-    return f"{base}-{n}"
+    return free_slug(base, taken=taken)
 
 
 @transaction.atomic

@@ -99,3 +99,18 @@ def test_adapter_confirming_a_secondary_address_does_not_verify_the_account(user
     assert AccountAdapter().confirm_email(_request(), second) is True
     user.refresh_from_db()
     assert user.email_verified is False
+
+
+def test_members_get_distinct_handles_made_from_their_names(db):
+    from accounts.services import user_create
+
+    first = user_create(email="a@example.org", password=None, display_name="Amira Haddad")
+    second = user_create(email="b@example.org", password=None, display_name="Amira  Haddad")
+    third = user_create(email="c@example.org", password=None, display_name="Amira Haddad")
+    odd = user_create(email="d@example.org", password=None, display_name="!!!")
+    assert [first.handle, second.handle, third.handle] == [
+        "amira-haddad",
+        "amira-haddad-2",
+        "amira-haddad-3",
+    ]
+    assert odd.handle == "member"
