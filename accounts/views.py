@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import selectors, services
 from accounts.forms import ProfileForm
+from practices.selectors.transfer import adaptations_by_author
 
 
 @require_GET
@@ -14,7 +15,12 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
     page = selectors.member_profile(pk=pk, viewer=request.user)
     if page is None:
         raise Http404("No such member.")
-    return render(request, "accounts/profile.html", {"page": page, "member": page.member})
+    adaptations = adaptations_by_author(author=page.member, viewer=request.user)
+    return render(
+        request,
+        "accounts/profile.html",
+        {"page": page, "member": page.member, "adaptations": adaptations},
+    )
 
 
 @login_required

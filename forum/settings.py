@@ -248,6 +248,8 @@ BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # How long the unsubscribe link in an e-mail keeps working.
 UNSUBSCRIBE_LINK_MAX_AGE_DAYS = env_int("UNSUBSCRIBE_LINK_MAX_AGE_DAYS", 60)
+# How long the one-click answers in a check-in e-mail keep working.
+CHECKIN_LINK_MAX_AGE_DAYS = env_int("CHECKIN_LINK_MAX_AGE_DAYS", 90)
 # Notifications older than this are not e-mailed one by one any more (the digest has them).
 NOTIFICATION_EMAIL_MAX_AGE_HOURS = env_int("NOTIFICATION_EMAIL_MAX_AGE_HOURS", 24)
 

@@ -21,6 +21,8 @@ from taggit.models import Tag as UnusedTaggitTag
 
 from practices.admin_actions import form_action, service_action
 from practices.models import (
+    Adaptation,
+    CheckIn,
     Collection,
     CollectionItem,
     Comment,
@@ -30,6 +32,7 @@ from practices.models import (
     Practice,
     PracticeFollow,
     PracticeRevision,
+    PracticeSimilarity,
     Report,
     ReportResolution,
     Tag,
@@ -40,7 +43,7 @@ from practices.models import (
 )
 from practices.selectors.tags import tags_with_counts
 from practices.services import collections as collection_services
-from practices.services import curation, moderation, reports, tags
+from practices.services import curation, moderation, reports, tags, transfer
 from practices.tags import MAX_TAG_LENGTH, normalise_tag
 
 
@@ -510,6 +513,50 @@ class DigestDeliveryAdmin(ReadOnlyAdmin):
     list_select_related = ["user"]
     search_fields = ["user__email"]
     list_filter = ["frequency", ("sent_at", admin.EmptyFieldListFilter)]
+
+
+@admin.register(Adaptation)
+class AdaptationAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "author", "original", "country", "stage", "created_at"]
+    list_select_related = ["author", "original"]
+    list_filter = [("hidden_at", admin.EmptyFieldListFilter), "stage", "created_at"]
+    search_fields = ["city", "organisation", "changes", "author__email", "original__title"]
+    raw_id_fields = ["original", "author", "own_practice"]
+    exclude = ["rendered"]
+    actions = [
+        form_action(
+            lambda a, u, d: transfer.adaptation_hide(adaptation=a, moderator=u, reason=_reason(d)),
+            description="Hide the selected adaptations",
+            done="Hidden",
+            name="hide_adaptations",
+        ),
+        form_action(
+            lambda a, u, d: transfer.adaptation_restore(
+                adaptation=a, moderator=u, reason=_reason(d)
+            ),
+            description="Restore the selected hidden adaptations",
+            done="Restored",
+            name="restore_adaptations",
+            form_kwargs={"required": False},
+        ),
+    ]
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(ReadOnlyAdmin):
+    list_display = ["practice", "author", "due_on", "asked_at", "answered_at", "answer"]
+    list_select_related = ["practice", "author"]
+    list_filter = ["answer", ("answered_at", admin.EmptyFieldListFilter), "due_on"]
+    search_fields = ["practice__title", "author__email", "note"]
+    raw_id_fields = ["practice", "author"]
+
+
+@admin.register(PracticeSimilarity)
+class PracticeSimilarityAdmin(ReadOnlyAdmin):
+    list_display = ["practice", "rank", "similar", "score"]
+    list_select_related = ["practice", "similar"]
+    search_fields = ["practice__title", "similar__title"]
+    raw_id_fields = ["practice", "similar"]
 
 
 # django-taggit registers its own Tag model; the site's tags are practices.Tag, above.

@@ -810,3 +810,29 @@ FOLLOWS: dict[str, list[str]] = {
     ],
     "moderator@example.org": ["school segregation", "political participation", "language learning"],
 }
+
+# --- Adaptations ------------------------------------------------------------------------------
+# A practice taken home: the city official adapts the teacher tandems to Lyon's schools.
+ADAPTATIONS: list[dict] = [
+    {
+        "author": "city@example.org",
+        "original": "Teacher tandems: reception-class teachers coach mainstream colleagues",
+        "city": "Lyon",
+        "country": "FR",
+        "organisation": "Office for Newcomers and Neighbourhoods",
+        "organisation_type": OrganisationType.CITY,
+        "changes": (
+            "We run the tandems across **four schools** rather than inside one: a reception "
+            "teacher from a school with a newcomer class coaches mainstream colleagues in the "
+            "three schools nearby, which have no reception class of their own.\n\n"
+            "- The city pays the replacement hours, so tandems meet in school time.\n"
+            "- Tandems last one term instead of a year, because our newcomer pupils change "
+            "school more often."
+        ),
+        "outcome": (
+            "Twelve tandems in the first term. Nine of the twelve mainstream teachers said they "
+            "now plan lessons with a language goal; two schools asked to continue."
+        ),
+        "stage": Stage.PILOT,
+    },
+]

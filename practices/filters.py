@@ -20,17 +20,20 @@ SORT_RELEVANCE = "relevance"
 SORT_NEWEST = "newest"
 SORT_DISCUSSED = "discussed"
 SORT_ACTIVE = "active"
+SORT_ADAPTED = "adapted"
 SORT_CHOICES = [
     (SORT_RELEVANCE, "Best match"),
     (SORT_NEWEST, "Newest"),
     (SORT_DISCUSSED, "Most discussed"),
     (SORT_ACTIVE, "Recently active"),
+    (SORT_ADAPTED, "Most adapted"),
 ]
 # Every ordering ends in -id and matches one of the indexes on Practice.
 ORDERINGS = {
     SORT_NEWEST: ("-published_at", "-id"),
     SORT_DISCUSSED: ("-comment_count", "-id"),
     SORT_ACTIVE: ("-last_activity_at", "-id"),
+    SORT_ADAPTED: ("-adaptation_count", "-id"),
 }
 FACET_NAMES = ("tag", "country", "area", "target_group", "organisation_type", "stage")
 SEARCH_MAX_LENGTH = 200
@@ -88,6 +91,10 @@ class PracticeFilterSet(django_filters.FilterSet):
     stage = django_filters.ChoiceFilter(
         label="Stage", choices=Stage.choices, empty_label="Any stage"
     )
+    adapted = django_filters.BooleanFilter(label="Has been adapted", method="filter_adapted")
+    unconfirmed = django_filters.BooleanFilter(
+        label="Not recently confirmed", method="filter_unconfirmed"
+    )
     sort = django_filters.ChoiceFilter(
         label="Sort by", choices=SORT_CHOICES, empty_label=None, method="filter_nothing"
     )
@@ -101,6 +108,10 @@ class PracticeFilterSet(django_filters.FilterSet):
             label="Tag", required=False, max_length=100, allow_unicode=True
         )
         self.form.fields["sort"].required = False
+        for name in ("adapted", "unconfirmed"):
+            self.form.fields[name] = forms.BooleanField(
+                label=self.filters[name].label, required=False
+            )
         self.form.fields["q"].widget = forms.TextInput(attrs={"type": "search"})
         self.form.label_suffix = ""
         # Tag ids by slug, looked up once per list (practice_list fills in the tag it has).
@@ -128,6 +139,16 @@ class PracticeFilterSet(django_filters.FilterSet):
         tagged = TaggedPractice.objects.filter(content_object=OuterRef("pk"), tag_id=tag_id)
         return queryset.filter(Exists(tagged))
 
+    def filter_adapted(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        return queryset.filter(adaptation_count__gt=0) if value else queryset
+
+    def filter_unconfirmed(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        if not value:
+            return queryset
+        from practices.selectors.transfer import unconfirmed_filter
+
+        return queryset.filter(unconfirmed_filter())
+
     def filter_nothing(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         # Sorting is applied by the selector, which also knows about search ranking.
         return queryset
@@ -137,7 +158,11 @@ class PracticeFilterSet(django_filters.FilterSet):
         if not self.is_bound:
             return {}
         self.form.is_valid()
-        return {k: v for k, v in self.form.cleaned_data.items() if v not in (None, "")}
+        return {
+            k: v
+            for k, v in self.form.cleaned_data.items()
+            if v not in (None, "") and v is not False
+        }
 
     def filter_excluding(self, queryset: QuerySet, *, exclude: tuple[str, ...] = ()) -> QuerySet:
         for name, value in self.cleaned().items():

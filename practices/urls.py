@@ -1,6 +1,6 @@
 from django.urls import path
 
-from practices.views import comments, practices, tags
+from practices.views import comments, practices, tags, transfer
 
 app_name = "practices"
 
@@ -13,7 +13,18 @@ urlpatterns = [
     path("practices/<int:pk>/publish/", practices.practice_publish, name="publish"),
     path("practices/<int:pk>/revisions/", practices.practice_revisions, name="revisions"),
     path("practices/<int:pk>/comments/", comments.comment_create, name="comment_create"),
+    path("practices/<int:pk>/adapt/", transfer.adaptation_create, name="adapt"),
     path("practices/<int:pk>/<slug:slug>/", practices.practice_detail, name="detail"),
+    # Transfer: adaptations, check-ins, where practices run
+    path("adaptations/<int:pk>/edit/", transfer.adaptation_edit, name="adaptation_edit"),
+    path(
+        "adaptations/<int:pk>/<slug:action>/",
+        transfer.adaptation_moderate,
+        name="adaptation_moderate",
+    ),
+    path("checkins/<int:pk>/answer/", transfer.checkin_answer, name="checkin_answer"),
+    path("checkin/<str:token>/", transfer.checkin_link, name="checkin_link"),
+    path("where/", transfer.where, name="where"),
     # Tags
     path("tags/", tags.tag_index, name="tag_index"),
     path("tags/<slug:slug>/", tags.tag_detail, name="tag"),

@@ -24,8 +24,20 @@ from practices.models.practices import (
     TaggedPractice,
     TargetGroup,
 )
+from practices.models.transfer import (
+    Adaptation,
+    AdaptationQuerySet,
+    CheckIn,
+    CheckInAnswer,
+    PracticeSimilarity,
+)
 
 __all__ = [
+    "Adaptation",
+    "AdaptationQuerySet",
+    "CheckIn",
+    "CheckInAnswer",
+    "PracticeSimilarity",
     "Area",
     "Collection",
     "CollectionItem",

@@ -12,6 +12,8 @@ class NotificationKind(models.TextChoices):
     PRACTICE_APPROVED = "practice_approved", "Your practice was approved"
     REPORT_RESOLVED = "report_resolved", "Your report was handled"
     MODERATION = "moderation", "A moderator acted on something of yours"
+    ADAPTATION = "adaptation", "Someone adapted a practice you follow"
+    CHECKIN = "checkin", "Is your practice still running?"
 
 
 class Notification(models.Model):

@@ -153,6 +153,8 @@ class Practice(models.Model):
     # The thread's last sequence number; comments take the next one under a row lock.
     comment_seq = models.PositiveIntegerField(default=0)
     locked_at = models.DateTimeField(null=True, blank=True)
+    # Visible adaptations of this practice; kept by practices.services.transfer.
+    adaptation_count = models.PositiveIntegerField(default=0, db_default=0)
     # Weighted tsvector on PostgreSQL (title A, summary B, the rest C); unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
 
@@ -179,6 +181,7 @@ class Practice(models.Model):
             ),
             models.Index(fields=["-last_activity_at", "-id"], name="practice_active"),
             models.Index(fields=["-comment_count", "-id"], name="practice_discussed"),
+            models.Index(fields=["-adaptation_count", "-id"], name="practice_adapted"),
             models.Index(fields=["country"], name="practice_country"),
             models.Index(fields=["area"], name="practice_area"),
         ]

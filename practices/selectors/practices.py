@@ -27,6 +27,7 @@ from practices.filters import (
     search_query,
     uses_full_text_search,
 )
+from practices.fragments import attach_card_html
 from practices.models import (
     Area,
     OrganisationType,
@@ -70,9 +71,12 @@ def tags_prefetch() -> Prefetch:
     )
 
 
-def _attach_tags(practices: list[Practice]) -> list[Practice]:
+def _attach_tags(practices: list[Practice], *, cards: bool = True) -> list[Practice]:
+    """Each practice's tags as `tag_list`; with `cards`, also its rendered card."""
     for practice in practices:
         practice.tag_list = [item.tag for item in getattr(practice, "tag_items", [])]
+    if cards:
+        attach_card_html(practices)
     return practices
 
 
@@ -326,6 +330,9 @@ def practice_list(
             continue
         chosen = next((c for c in facets.get(name, []) if c.selected), None)
         active.append((filterset.form.fields[name].label, chosen.label if chosen else values[name]))
+    for name in ("adapted", "unconfirmed"):
+        if values.get(name):
+            active.append((filterset.form.fields[name].label, "yes"))
 
     return PracticeListing(
         filterset=filterset,
@@ -365,7 +372,7 @@ def practice_get_for_user(*, user: Any, pk: int) -> Practice | None:
         .first()
     )
     if practice is not None:
-        _attach_tags([practice])
+        _attach_tags([practice], cards=False)
         # Links are checked when saved; this keeps anything else off the page as a link.
         practice.safe_links = [
             link

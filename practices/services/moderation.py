@@ -20,6 +20,7 @@ from accounts.models import User
 from forum import anon_cache
 from practices import events
 from practices.models import (
+    Adaptation,
     Collection,
     Comment,
     ModerationAction,
@@ -48,6 +49,8 @@ ACTION_LABELS: dict[str, str] = {
     "practice.unfeature": "Stopped featuring a practice",
     "comment.hide": "Hid a comment",
     "comment.restore": "Restored a comment",
+    "adaptation.hide": "Hid an adaptation",
+    "adaptation.restore": "Restored an adaptation",
     "report.resolve": "Resolved reports",
     "tag.create": "Created a tag",
     "tag.rename": "Renamed a tag",
@@ -73,6 +76,7 @@ TARGET_TYPES: dict[type[models.Model], str] = {
     User: "user",
     Collection: "collection",
     Report: "report",
+    Adaptation: "adaptation",
 }
 
 
@@ -111,6 +115,8 @@ def _describe(target: models.Model) -> str:
         return f"Comment by {target.author.display_name}: {excerpt}"
     if isinstance(target, User):
         return f"{target.display_name} <{target.email}>"
+    if isinstance(target, Adaptation):
+        return f"Adaptation in {target.city} by {target.author.display_name}"
     return str(target)
 
 
@@ -165,6 +171,13 @@ def _tell(
         comment=comment,
         message=message,
     )
+
+
+def _similar_refresh_on_commit(*, practice_id: int) -> None:
+    # Imported late: practices.services.transfer imports this module.
+    from practices.services.transfer import similar_refresh_on_commit
+
+    similar_refresh_on_commit(practice_id=practice_id)
 
 
 def _with_reason(sentence: str, reason: str) -> str:
@@ -287,6 +300,7 @@ def practice_approve(*, practice: Practice, moderator: User, reason: str = "") -
         actor=moderator, action="practice.approve", target=current, reason=reason
     )
     notifications.practice_published_fanout(practice=current)
+    _similar_refresh_on_commit(practice_id=current.pk)
     _tell(
         recipient=current.author,
         entry=entry,

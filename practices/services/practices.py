@@ -18,6 +18,14 @@ from practices.models import Practice, PracticeRevision, Status, TargetGroup
 from practices.services import notifications
 from practices.tags import parse_tags, validate_tags
 
+
+def similar_refresh_on_commit(*, practice_id: int) -> None:
+    # Imported late: practices.services.transfer imports the moderation services.
+    from practices.services.transfer import similar_refresh_on_commit as refresh
+
+    refresh(practice_id=practice_id)
+
+
 MARKDOWN_FIELDS = (
     "challenge",
     "description",
@@ -39,7 +47,7 @@ PLAIN_FIELDS = (
 )
 EDITABLE_FIELDS = (*TEXT_FIELDS, *PLAIN_FIELDS)
 # Words that follow /practices/<id>/ in other routes; a slug must never shadow them.
-RESERVED_SLUGS = frozenset({"comments", "edit", "publish", "revisions"})
+RESERVED_SLUGS = frozenset({"adapt", "comments", "edit", "publish", "revisions"})
 
 
 def practice_slug(title: str) -> str:
@@ -154,6 +162,8 @@ def _save(
     groups = sorted(practice.target_groups.values_list("slug", flat=True))
     _record_revision(practice=practice, editor=editor, tags=names, groups=groups)
     practice_update_search_vector(practice_id=practice.pk)
+    if practice.is_visible:
+        similar_refresh_on_commit(practice_id=practice.pk)
     anon_cache.invalidate()
     return practice
 
@@ -245,5 +255,6 @@ def practice_publish(*, practice: Practice, user: User) -> Practice:
     practice.last_activity_at = now
     practice.save(update_fields=["status", "published_at", "last_activity_at", "updated_at"])
     notifications.practice_published_fanout(practice=practice)
+    similar_refresh_on_commit(practice_id=practice.pk)
     anon_cache.invalidate()
     return practice

@@ -13,6 +13,7 @@ from practices import selectors
 from practices.forms import PracticeForm
 from practices.models import Practice, Status
 from practices.selectors import comments as comment_selectors
+from practices.selectors import transfer as transfer_selectors
 from practices.services import practices as services
 
 
@@ -62,6 +63,7 @@ def practice_detail(request: HttpRequest, pk: int, slug: str | None = None) -> H
         "may_edit": may_edit,
         "may_publish": is_author and not practice.is_published,
         "thread": comment_selectors.thread_for(practice=practice, user=request.user),
+        "transfer": transfer_selectors.practice_transfer(practice=practice, user=request.user),
     }
     return render(request, "practices/practice_detail.html", context)
 

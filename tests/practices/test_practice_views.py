@@ -311,10 +311,11 @@ def test_detail_costs_the_same_queries_with_few_or_many_tags(
     with CaptureQueriesContext(connection) as ctx:
         thread_for(practice=few, user=None)
     thread_queries = len(ctx.captured_queries)
-    # The practice with its author, its tags, its target groups; then the thread.
-    with django_assert_num_queries(3 + thread_queries):
+    # The practice with its author, its tags, its target groups; then the thread; then
+    # transfer: adaptations, similar practices, check-ins, "adapted from".
+    with django_assert_num_queries(3 + thread_queries + 4):
         assert client.get(few.get_absolute_url()).status_code == 200
-    with django_assert_num_queries(3 + thread_queries):
+    with django_assert_num_queries(3 + thread_queries + 4):
         response = client.get(many.get_absolute_url())
     assert response.content.decode().count('href="/tags/tag-') == 10
 

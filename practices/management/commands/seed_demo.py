@@ -9,13 +9,22 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.services import user_create, user_set_moderator
-from practices.demo import COLLECTIONS, DEMO_PASSWORD, FOLLOWS, MEMBERS, PRACTICE_FIELDS, PRACTICES
-from practices.models import Collection, Practice, Status, Tag, TargetGroup
+from practices.demo import (
+    ADAPTATIONS,
+    COLLECTIONS,
+    DEMO_PASSWORD,
+    FOLLOWS,
+    MEMBERS,
+    PRACTICE_FIELDS,
+    PRACTICES,
+)
+from practices.models import Adaptation, Collection, Practice, Status, Tag, TargetGroup
 from practices.services.collections import collection_add_practice, collection_create
 from practices.services.curation import practice_feature, practice_validate
 from practices.services.follows import tag_follow
 from practices.services.moderation import practice_approve
 from practices.services.practices import practice_create
+from practices.services.transfer import adaptation_create, similar_refresh_all
 
 
 class Command(BaseCommand):
@@ -31,10 +40,14 @@ class Command(BaseCommand):
             new_practices = self._practices(members)
             new_collections = self._collections(members)
             self._follows(members)
+            new_adaptations = self._adaptations(members)
+            # Computed afresh each time: the same demo practices give the same ranks.
+            similar_refresh_all()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {new_members} new members, {new_practices} new practices, "
-                f"{new_collections} new collections ({len(MEMBERS)} members, "
+                f"{new_collections} new collections, {new_adaptations} new adaptations "
+                f"({len(MEMBERS)} members, "
                 f"{len(PRACTICES)} practices and {len(COLLECTIONS)} collections in the demo set)."
             )
         )
@@ -126,3 +139,21 @@ class Command(BaseCommand):
             for name in names:
                 if name in tags:
                     tag_follow(user=members[email], tag=tags[name])
+
+    def _adaptations(self, members: dict[str, User]) -> int:
+        """The demo's adaptations; one that exists (same author and original) is left alone."""
+        titles = [spec["original"] for spec in ADAPTATIONS]
+        originals = {p.title: p for p in Practice.objects.visible().filter(title__in=titles)}
+        created = 0
+        for spec in ADAPTATIONS:
+            original = originals.get(spec["original"])
+            author = members[spec["author"]]
+            if original is None:
+                continue
+            if Adaptation.objects.filter(original=original, author=author).exists():
+                continue
+            fields = ("city", "country", "organisation", "organisation_type", "changes")
+            data = {name: spec[name] for name in (*fields, "outcome", "stage")}
+            adaptation_create(original=original, author=author, data=data)
+            created += 1
+        return created
