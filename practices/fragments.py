@@ -1,5 +1,6 @@
-"""Rendered comments, kept in the cache: a thread of 100 comments is mostly the same HTML
-on every visit, and rendering it (dates, names, links) costs more than the queries.
+"""Rendered comments and practice cards, kept in the cache: a thread of 100 comments or a
+list of 20 cards is mostly the same HTML on every visit, and rendering it (dates, names,
+links) costs more than the queries.
 
 A comment's HTML (templates/practices/_comment.html, the partial the live events carry) is
 the same for every reader. It is stored under a key that changes whenever anything in it
@@ -17,13 +18,15 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from practices.events import render_comment
-from practices.models import Comment
+from practices.models import Comment, Practice
 
 FRAGMENT_SECONDS = 300
+CARD_SECONDS = 600
 MIN_AGE = timedelta(hours=1)
 
 
@@ -66,3 +69,48 @@ def attach_comment_html(comments: Iterable[Comment]) -> None:
 def _safe(html: str) -> SafeString:
     # The partial's own output, escaped by the template engine when it was rendered.
     return mark_safe(html)  # noqa: S308
+
+
+# --- Practice cards -------------------------------------------------------------------------
+# A card (templates/practices/_practice_card.html) shows the same to every reader and holds no
+# time: its key is a digest of everything it shows, so any change to the practice, its counts
+# or its tags (a renamed tag included) gives a new key.
+
+
+def _card_key(practice: Practice) -> str:
+    tags = getattr(practice, "tag_list", [])
+    parts = [
+        practice.title,
+        practice.summary,
+        practice.city,
+        str(practice.country),
+        practice.organisation,
+        practice.area,
+        practice.stage,
+        str(practice.comment_count),
+        str(practice.validated_at is not None),
+        str(practice.featured_at is not None),
+        practice.slug,
+        *(f"{tag.slug}\x1e{tag.name}\x1e{tag.is_official}" for tag in tags),
+    ]
+    digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=8).hexdigest()
+    return f"card-html:{practice.pk}:{digest}"
+
+
+def attach_card_html(practices: Iterable[Practice]) -> None:
+    """Set `practice.card_html` on each practice (with its `tag_list`), from the cache where
+    it can be; the card template prints it instead of rendering itself again."""
+    practices = list(practices)
+    if not practices:
+        return
+    keys = {_card_key(p): p for p in practices}
+    found = cache.get_many(list(keys))
+    fresh: dict[str, str] = {}
+    for key, practice in keys.items():
+        html = found.get(key)
+        if html is None:
+            html = render_to_string("practices/_practice_card.html", {"practice": practice})
+            fresh[key] = html
+        practice.card_html = _safe(html)
+    if fresh:
+        cache.set_many(fresh, CARD_SECONDS)
