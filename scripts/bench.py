@@ -536,7 +536,18 @@ def fetch(url: str, cookie: str = "") -> int:
         return response.status
 
 
-def http_phase(env: Env, prepared: dict[str, Any]) -> dict[str, Any]:
+def settle(pids: list[int], limit: float = 120.0) -> None:
+    """Wait until the workers are idle: a slow cell leaves requests queued after wrk stops,
+    and they must not be billed to the next cell."""
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        before = sum(proc_stats(pid)[0] for pid in pids)
+        time.sleep(0.5)
+        if sum(proc_stats(pid)[0] for pid in pids) - before < 0.05:
+            return
+
+
+def http_phase(env: Env, prepared: dict[str, Any], pids: list[int]) -> dict[str, Any]:
     base = f"http://127.0.0.1:{env.port}"
     member_cookie = f"{prepared['session_cookie']}; csrftoken={prepared['csrf_secret']}"
     profile = env.profile
@@ -548,15 +559,15 @@ def http_phase(env: Env, prepared: dict[str, Any]) -> dict[str, Any]:
     rounds = []
     for number in range(profile.rounds):
         cells: dict[str, Any] = {}
+        settle(pids)
         cells["bare/anonymous"] = wrk(
             base + "/bench/bare", profile.wrk_seconds, profile.connections
         )
         for page in PAGES:
             url = base + prepared["urls"][page]
-            cells[f"{page}/anonymous"] = wrk(url, profile.wrk_seconds, profile.connections)
-            cells[f"{page}/member"] = wrk(
-                url, profile.wrk_seconds, profile.connections, member_cookie
-            )
+            for who, cookie in (("anonymous", ""), ("member", member_cookie)):
+                settle(pids)
+                cells[f"{page}/{who}"] = wrk(url, profile.wrk_seconds, profile.connections, cookie)
         rounds.append(cells)
         log(
             f"round {number + 1}/{profile.rounds}: bare {cells['bare/anonymous']['rps']:.0f} "
@@ -1034,7 +1045,11 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8300")))
     parser.add_argument("--server", default="uvicorn", choices=["uvicorn", "daphne"])
     parser.add_argument("--out", default=str(BASE_DIR / "var" / "bench"))
-    parser.add_argument("--only-http", action="store_true", help="skip the live and posting parts")
+    parser.add_argument(
+        "--only-http",
+        action="store_true",
+        help="pages through the cluster only (to compare --server uvicorn and daphne)",
+    )
     parser.add_argument("--report", help="print the report of a JSON file written earlier")
     parser.add_argument("--inner", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
@@ -1074,23 +1089,36 @@ def main() -> None:
         "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "machine": {"cpus": os.cpu_count(), "load": os.getloadavg()},
     }
-    log("queries and server time per page, in-process")
-    repeats = str(profile.inproc_repeats)
-    results["pages_small"] = run_inner(env, "pages", profile.small_db, "--repeats", repeats)
-    results["pages_large"] = run_inner(env, "pages", profile.large_db, "--repeats", repeats)
+    if not args.only_http:
+        log("queries and server time per page, in-process")
+        repeats = str(profile.inproc_repeats)
+        results["pages_small"] = run_inner(env, "pages", profile.small_db, "--repeats", repeats)
+        results["pages_large"] = run_inner(env, "pages", profile.large_db, "--repeats", repeats)
     prepared = run_inner(env, "prepare", profile.large_db)
     results["urls"] = prepared["urls"]
 
     log(f"the cluster: 2 {args.server} workers behind nginx on 127.0.0.1:{args.port}")
     with Cluster(env, profile.large_db, server=args.server) as cluster:
-        results["http"] = http_phase(env, prepared)
+        results["http"] = http_phase(env, prepared, cluster.worker_pids())
         if not args.only_http:
             log("live fan-out")
             results["live"] = asyncio.run(live_phase(env, prepared, cluster.worker_pids()))
             log("idle sockets")
             results["idle"] = asyncio.run(idle_phase(env, prepared, cluster.worker_pids()[0]))
     if args.only_http:
-        print(json.dumps(results["http"], indent=1))
+        rounds = results["http"]["rounds"]
+        print(f"\n{args.server}, 2 processes behind nginx ({len(rounds)} rounds, medians):\n")
+        print("| page | who | req/s | share of bare | p50 ms | p99 ms |")
+        print("|---|---|---:|---:|---:|---:|")
+        for key in rounds[0]:
+            page, who = key.split("/")
+            print(
+                f"| {page} | {who} | {median_of(rounds, key, 'rps'):,.0f} "
+                f"| {ratio_per_round(rounds, key):.1%} | {median_of(rounds, key, 'p50_ms'):.1f} "
+                f"| {median_of(rounds, key, 'p99_ms'):.1f} |"
+            )
+        name = f"http-{args.server}-{profile.name}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+        (out_dir / name).write_text(json.dumps(results, indent=1, default=str))
         return
     log("posting cost")
     results["posting"] = run_inner(

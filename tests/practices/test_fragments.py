@@ -78,3 +78,28 @@ def test_the_page_shows_the_stored_html(client, practice_factory, member):
         html = client.get(practice.get_absolute_url(), HTTP_COOKIE="sessionid=x").content.decode()
         assert html.count("<p>Stored once.</p>") == 1
         assert html.count("data-comment-id=") == 1
+
+
+def test_cards_are_rendered_once_and_again_after_a_change(client, practice_factory, monkeypatch):
+    from practices.models import Practice, Tag
+
+    practice_factory(title="Language cafe", tags=["language"])
+    calls = []
+    real = fragments.render_to_string
+
+    def counting(name, context=None, *args, **kwargs):
+        if name == "practices/_practice_card.html":
+            calls.append(context["practice"].pk)
+        return real(name, context, *args, **kwargs)
+
+    monkeypatch.setattr(fragments, "render_to_string", counting)
+    for _ in range(2):
+        assert (
+            "Language cafe" in client.get("/practices/", HTTP_COOKIE="sessionid=x").content.decode()
+        )
+    assert len(calls) == 1
+    Tag.objects.filter(name="language").update(name="language learning")
+    Practice.objects.update(comment_count=3)
+    html = client.get("/practices/", HTTP_COOKIE="sessionid=x").content.decode()
+    assert "language learning" in html and "3 comments" in html
+    assert len(calls) == 2
