@@ -432,7 +432,7 @@ def similar_refresh(*, practice_id: int, neighbours: bool = True) -> list[Practi
     before = set(
         PracticeSimilarity.objects.filter(similar_id=practice_id).values_list(
             "practice_id", flat=True
-        )[: SIMILAR_KEEP * 4]
+        )[:SIMILAR_KEEP]
     )
     PracticeSimilarity.objects.filter(practice_id=practice_id).delete()
     own = _features({practice_id}).get(practice_id)
