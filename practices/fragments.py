@@ -88,6 +88,7 @@ def _card_key(practice: Practice) -> str:
         practice.area,
         practice.stage,
         str(practice.comment_count),
+        str(practice.adaptation_count),
         str(practice.validated_at is not None),
         str(practice.featured_at is not None),
         practice.slug,

@@ -371,3 +371,10 @@ def test_adapted_filter_and_sort_cost_the_same_queries_at_two_sizes(
     add(25)
     many = _queries(client, **params)
     assert few == many
+
+
+def test_the_list_card_counts_a_new_adaptation_at_once(client, member, practice_factory):
+    original = practice_factory(title="Teacher tandems")
+    assert "Adapted 1 time" not in _list(client).content.decode()  # the card is now cached
+    _adapt(original, member)
+    assert "Adapted 1 time" in _list(client).content.decode()
