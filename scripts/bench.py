@@ -514,7 +514,7 @@ def wrk(url: str, seconds: float, connections: int, cookie: str = "") -> dict[st
     script = WRK_SCRIPT_PATH
     script.parent.mkdir(parents=True, exist_ok=True)
     script.write_text(WRK_SCRIPT)
-    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s"]
     command += ["-s", str(script)]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
@@ -536,18 +536,26 @@ def fetch(url: str, cookie: str = "") -> int:
         return response.status
 
 
-def settle(pids: list[int], limit: float = 120.0) -> None:
-    """Wait until the workers are idle: a slow cell leaves requests queued after wrk stops,
-    and they must not be billed to the next cell."""
+def settle(pids: list[int], db_url: str, limit: float = 180.0) -> None:
+    """Wait until the workers are idle and the database runs none of their queries: a slow
+    cell leaves requests (and their queries) behind after wrk stops, and they must not be
+    billed to the next cell."""
+    import psycopg
+
     started = time.monotonic()
-    while time.monotonic() - started < limit:
-        before = sum(proc_stats(pid)[0] for pid in pids)
-        time.sleep(0.5)
-        if sum(proc_stats(pid)[0] for pid in pids) - before < 0.05:
-            return
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        while time.monotonic() - started < limit:
+            before = sum(proc_stats(pid)[0] for pid in pids)
+            time.sleep(0.5)
+            busy = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND state = 'active' AND pid <> pg_backend_pid()"
+            ).fetchone()[0]
+            if not busy and sum(proc_stats(pid)[0] for pid in pids) - before < 0.05:
+                return
 
 
-def http_phase(env: Env, prepared: dict[str, Any], pids: list[int]) -> dict[str, Any]:
+def http_phase(env: Env, prepared: dict[str, Any], pids: list[int], db_url: str) -> dict[str, Any]:
     base = f"http://127.0.0.1:{env.port}"
     member_cookie = f"{prepared['session_cookie']}; csrftoken={prepared['csrf_secret']}"
     profile = env.profile
@@ -559,14 +567,14 @@ def http_phase(env: Env, prepared: dict[str, Any], pids: list[int]) -> dict[str,
     rounds = []
     for number in range(profile.rounds):
         cells: dict[str, Any] = {}
-        settle(pids)
+        settle(pids, db_url)
         cells["bare/anonymous"] = wrk(
             base + "/bench/bare", profile.wrk_seconds, profile.connections
         )
         for page in PAGES:
             url = base + prepared["urls"][page]
             for who, cookie in (("anonymous", ""), ("member", member_cookie)):
-                settle(pids)
+                settle(pids, db_url)
                 cells[f"{page}/{who}"] = wrk(url, profile.wrk_seconds, profile.connections, cookie)
         rounds.append(cells)
         log(
@@ -857,6 +865,15 @@ def budget(results: dict[str, Any]) -> list[Line]:
     for page in PAGES:
         share(f"{page}/anonymous", 0.50, f"{page}, anonymous,")
 
+    failed = sorted({key for r in rounds for key, cell in r.items() if cell["errors"]})
+    lines.append(
+        Line(
+            "every request answered in time, without an error status",
+            not failed,
+            "yes" if not failed else "errors or time-outs in " + ", ".join(failed),
+        )
+    )
+
     small, large = results["pages_small"], results["pages_large"]
     for key in sorted(large["pages"]):
         a, b = small["pages"][key], large["pages"][key]
@@ -1050,6 +1067,8 @@ def main() -> None:
         action="store_true",
         help="pages through the cluster only (to compare --server uvicorn and daphne)",
     )
+    parser.add_argument("--seconds", type=float, help="wrk seconds per cell (profile's default)")
+    parser.add_argument("--rounds", type=int, help="rounds of cells (profile's default)")
     parser.add_argument("--report", help="print the report of a JSON file written earlier")
     parser.add_argument("--inner", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
@@ -1075,6 +1094,10 @@ def main() -> None:
         if shutil.which(tool) is None and not Path(f"/usr/sbin/{tool}").exists():
             raise SystemExit(f"{tool} is missing: make bench-tools")
     profile = QUICK if args.quick else FULL
+    if args.seconds:
+        profile.wrk_seconds = args.seconds
+    if args.rounds:
+        profile.rounds = args.rounds
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     env = Env(profile=profile, pg=args.pg, redis=args.redis, port=args.port, out_dir=out_dir)
@@ -1099,7 +1122,9 @@ def main() -> None:
 
     log(f"the cluster: 2 {args.server} workers behind nginx on 127.0.0.1:{args.port}")
     with Cluster(env, profile.large_db, server=args.server) as cluster:
-        results["http"] = http_phase(env, prepared, cluster.worker_pids())
+        results["http"] = http_phase(
+            env, prepared, cluster.worker_pids(), env.db_url(profile.large_db)
+        )
         if not args.only_http:
             log("live fan-out")
             results["live"] = asyncio.run(live_phase(env, prepared, cluster.worker_pids()))
