@@ -56,6 +56,8 @@ LIST_DEFERRED = (
 TAG_FACET_LIMIT = 25
 # Page numbers past this are not served; it also keeps OFFSET far from integer overflow.
 MAX_PAGE = 100_000
+# A search sorted by best match ranks at most this many matches (the newest ones).
+RANK_CANDIDATES = 2_000
 
 
 def _cache_seconds() -> int:
@@ -281,8 +283,15 @@ def _ordered(queryset: QuerySet[Practice], sort: str, q: str | None) -> QuerySet
     if sort == SORT_RELEVANCE and q and uses_full_text_search():
         from django.contrib.postgres.search import SearchRank
 
-        return queryset.annotate(rank=SearchRank(F("search_vector"), search_query(q))).order_by(
-            "-rank", "-published_at", "-id"
+        # Ranking reads every match: for a word in most of 100,000 practices that is most of
+        # the table, on every page. The best matches are therefore picked among the newest
+        # RANK_CANDIDATES matches (all of them for any but the commonest words); the
+        # newest-first sort still reaches every match.
+        candidates = queryset.order_by("-published_at", "-id").values("pk")[:RANK_CANDIDATES]
+        return (
+            queryset.filter(pk__in=candidates)
+            .annotate(rank=SearchRank(F("search_vector"), search_query(q)))
+            .order_by("-rank", "-published_at", "-id")
         )
     return queryset.order_by(*ORDERINGS.get(sort, ORDERINGS["newest"]))
 
