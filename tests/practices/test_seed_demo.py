@@ -95,3 +95,15 @@ def test_seed_leaves_existing_members_and_edited_practices_alone(user_factory):
         "Edited by the author."
     )
     assert Practice.objects.count() == len(PRACTICES)
+
+
+def test_seed_restores_the_target_groups_of_a_flushed_database():
+    from practices.models import TargetGroup
+    from practices.services.target_groups import TARGET_GROUPS
+
+    TargetGroup.objects.all().delete()
+    _seed()
+    assert sorted(TargetGroup.objects.values_list("slug", flat=True)) == sorted(
+        slug for slug, _ in TARGET_GROUPS
+    )
+    assert Practice.objects.filter(target_groups__slug="pupils").exists()

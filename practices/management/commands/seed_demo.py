@@ -18,12 +18,13 @@ from practices.demo import (
     PRACTICE_FIELDS,
     PRACTICES,
 )
-from practices.models import Adaptation, Collection, Practice, Status, Tag, TargetGroup
+from practices.models import Adaptation, Collection, Practice, Status, Tag
 from practices.services.collections import collection_add_practice, collection_create
 from practices.services.curation import practice_feature, practice_validate
 from practices.services.follows import tag_follow
 from practices.services.moderation import practice_approve
 from practices.services.practices import practice_create
+from practices.services.target_groups import target_groups_ensure
 from practices.services.transfer import adaptation_create, similar_refresh_all
 
 
@@ -77,7 +78,7 @@ class Command(BaseCommand):
 
     def _practices(self, members: dict[str, User]) -> int:
         moderator = next(members[m["email"]] for m in MEMBERS if m.get("moderator"))
-        groups = {group.slug: group for group in TargetGroup.objects.all()}
+        groups = target_groups_ensure()
         existing = {
             practice.title: practice
             for practice in Practice.objects.filter(title__in=[p["title"] for p in PRACTICES])
