@@ -98,9 +98,9 @@ QUICK = Profile(
     inproc_repeats=3,
     # Fewer sockets than the full run: joining a thread is announced to everyone in it, so
     # opening 1,000 sockets on one thread costs minutes on these machines.
-    fanout_sizes=(1, 100, 300),
-    fanout_messages={1: 5, 100: 3, 300: 3},
-    idle_sockets=300,
+    fanout_sizes=(1, 50, 200),
+    fanout_messages={1: 5, 50: 3, 200: 3},
+    idle_sockets=200,
     idle_seconds=5,
     posting_repeats=2,
     small_db="exchange_bench_quick_small",
