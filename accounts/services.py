@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import EmailFrequency, Role, User
+from forum import anon_cache
 from practices.slugs import free_slug
 
 PROFILE_FIELDS = ("display_name", "role", "organisation", "city", "country", "bio")
@@ -116,6 +117,8 @@ def user_update_profile(*, user: User, data: dict[str, Any]) -> User:
         raise
     if changes:
         user.save(update_fields=list(changes))
+        # Readers' cached pages show the name and organisation beside what the member wrote.
+        anon_cache.invalidate()
     return user
 
 

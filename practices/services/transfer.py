@@ -466,6 +466,9 @@ def similar_refresh_on_commit(*, practice_id: int) -> None:
             similar_refresh(practice_id=practice_id)
         except Exception:
             logger.exception("similar practices of %s not refreshed", practice_id)
+            return
+        # Pages cached between the save's commit and this refresh show the old neighbours.
+        anon_cache.invalidate()
 
     transaction.on_commit(refresh)
 

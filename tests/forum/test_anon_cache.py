@@ -105,6 +105,19 @@ def test_a_practice_edit_drops_the_stored_pages(
     assert "Language cafe, second year" in response.content.decode()
 
 
+def test_a_profile_edit_drops_the_stored_pages(
+    client, practice, member, django_capture_on_commit_callbacks
+):
+    from accounts.services import user_update_profile
+
+    warm(client, practice.get_absolute_url())
+    with django_capture_on_commit_callbacks(execute=True):
+        user_update_profile(user=member, data={"display_name": "Amira H. Haddad"})
+    response = client.get(practice.get_absolute_url())
+    assert response.get(HIT_HEADER) != "hit"
+    assert "Amira H. Haddad" in response.content.decode()
+
+
 def test_a_write_that_rolls_back_drops_nothing(
     client, practice, django_capture_on_commit_callbacks
 ):
