@@ -9,7 +9,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -35,12 +34,13 @@ def env_list(name: str, default: list[str]) -> list[str]:
 # --- Core ---------------------------------------------------------------------------------
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set SECRET_KEY in the environment, or DEBUG=1 for development."
-        )
+MISSING_SECRET_KEY_MESSAGE = (
+    "SECRET_KEY is not set. Set SECRET_KEY in the environment, or DEBUG=1 for development."
+)
+if not SECRET_KEY and DEBUG:
     SECRET_KEY = "development-only-insecure-key"  # noqa: S105
+# With DEBUG off and no key, commands that sign nothing (check, makemigrations) still run;
+# serving refuses to start (forum/asgi.py), and Django refuses anything that would sign.
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

@@ -44,11 +44,26 @@ def _settings(env: dict[str, str]) -> dict:
     return json.loads(result.stdout)
 
 
-def test_without_debug_a_missing_secret_key_stops_with_a_clear_message(tmp_path):
-    result = _run({"VAR_DIR": str(tmp_path)}, "import forum.settings")
+def test_without_debug_a_missing_secret_key_stops_the_server_with_a_clear_message(tmp_path):
+    env = {"VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "forum.settings"}
+    result = _run(env, "import forum.asgi")
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_without_a_secret_key_commands_that_sign_nothing_still_run(tmp_path):
+    env = {"VAR_DIR": str(tmp_path)}
+    for command in (["check"], ["makemigrations", "--check", "--dry-run"]):
+        result = subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=BASE_DIR,
+            env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
 
 
 def test_debug_without_secret_key_uses_a_development_key(tmp_path):
