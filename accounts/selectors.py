@@ -5,19 +5,9 @@ from dataclasses import dataclass
 from django.db.models import F, Prefetch
 
 from accounts.models import User
+from practices.selectors.practices import LIST_DEFERRED
 
 PROFILE_PRACTICES_SHOWN = 50
-# What a practice card does not show; left out of the profile's query.
-_LONG_FIELDS = (
-    "challenge",
-    "description",
-    "results",
-    "resources",
-    "difficulties",
-    "transfer_tips",
-    "rendered",
-    "search_vector",
-)
 
 
 @dataclass(frozen=True)
@@ -55,7 +45,7 @@ def member_profile(*, pk: int, viewer) -> MemberProfile | None:
         queryset=TaggedPractice.objects.select_related("tag").order_by("tag__name"),
         to_attr="tag_items",
     )
-    shown = list(practices.defer(*_LONG_FIELDS).prefetch_related(tags)[:PROFILE_PRACTICES_SHOWN])
+    shown = list(practices.defer(*LIST_DEFERRED).prefetch_related(tags)[:PROFILE_PRACTICES_SHOWN])
     for practice in shown:
         practice.tag_list = [item.tag for item in practice.tag_items]
     count = len(shown) if len(shown) < PROFILE_PRACTICES_SHOWN else practices.count()

@@ -739,26 +739,6 @@ PRACTICES: list[dict] = [
     },
 ]
 
-PRACTICE_FIELDS = (
-    "title",
-    "summary",
-    "challenge",
-    "description",
-    "results",
-    "resources",
-    "difficulties",
-    "transfer_tips",
-    "country",
-    "city",
-    "organisation",
-    "organisation_type",
-    "area",
-    "stage",
-    "started_on",
-    "ended_on",
-    "still_running",
-)
-
 # Collections kept by the moderators: practices listed by title, in reading order.
 COLLECTIONS: list[dict] = [
     {

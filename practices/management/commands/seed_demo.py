@@ -15,7 +15,6 @@ from practices.demo import (
     DEMO_PASSWORD,
     FOLLOWS,
     MEMBERS,
-    PRACTICE_FIELDS,
     PRACTICES,
 )
 from practices.models import Adaptation, Collection, Practice, Status, Tag
@@ -23,7 +22,7 @@ from practices.services.collections import collection_add_practice, collection_c
 from practices.services.curation import practice_feature, practice_validate
 from practices.services.follows import tag_follow
 from practices.services.moderation import practice_approve
-from practices.services.practices import practice_create
+from practices.services.practices import EDITABLE_FIELDS, practice_create
 from practices.services.target_groups import target_groups_ensure
 from practices.services.transfer import adaptation_create, similar_refresh_all
 
@@ -89,7 +88,7 @@ class Command(BaseCommand):
             if practice is None:
                 practice = practice_create(
                     author=members[spec["author"]],
-                    data={field: spec[field] for field in PRACTICE_FIELDS if field in spec},
+                    data={field: spec[field] for field in EDITABLE_FIELDS if field in spec},
                     tags=spec["tags"],
                     target_groups=[groups[slug] for slug in spec["target_groups"]],
                     publish=True,
