@@ -9,8 +9,11 @@ CLUSTER_PORT ?= 8100
 # pytest excludes the PostgreSQL/Redis tests unless both services are configured.
 PYTEST_MARK := $(if $(and $(DATABASE_URL),$(REDIS_URL)),not e2e,not e2e and not services)
 TEST_ENV := SECRET_KEY=test-only-secret-key PLAIN_STATIC_STORAGE=1
+# How the catalogs are extracted; tests/forum/test_translations.py extracts the same way.
+MESSAGES_ARGS := --locale fr --locale de --no-obsolete --add-location file \
+	--ignore .venv --ignore var --ignore tests --ignore scripts --ignore staticfiles
 
-.PHONY: install run serve test lint unit e2e chromium migrate demo clean bench-tools cluster bench bench-quick
+.PHONY: install run serve test lint unit e2e chromium gettext messages migrate demo clean bench-tools cluster bench bench-quick
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed (python3.11 or python3 on PATH)"; exit 1; }
@@ -37,8 +40,26 @@ lint: install
 	$(TEST_ENV) $(BIN)/python manage.py check
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
-unit: install
+unit: install gettext
 	$(TEST_ENV) $(BIN)/pytest -m "$(PYTEST_MARK)"
+
+## GNU gettext (xgettext, msgfmt) from Debian's packages: a test checks that the catalogs
+## under locale/ hold every string of the code. Serving needs none of it: the compiled
+## catalogs are committed.
+gettext:
+	@if ! command -v xgettext >/dev/null || ! command -v msgfmt >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; \
+	  else \
+	    echo "The catalog test needs GNU gettext: sudo apt-get install gettext"; exit 1; \
+	  fi; \
+	fi
+
+## Gather the strings marked for translation into locale/{fr,de}, then compile them.
+## Translate the new entries in the .po files, run it again, and commit both files.
+messages: install gettext
+	$(TEST_ENV) $(BIN)/python manage.py makemessages $(MESSAGES_ARGS)
+	$(TEST_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv
 
 ## Chromium comes from Debian's packages; never a downloaded browser build.
 chromium:

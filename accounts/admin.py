@@ -5,6 +5,8 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts import services
 from accounts.models import User
@@ -13,16 +15,16 @@ from practices.admin_actions import ReasonForm, form_action, service_action
 
 class SuspendActionForm(forms.Form):
     until = forms.DateField(
-        label="Ends on",
+        label=_("Ends on"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="The suspension ends at the start of this day. Empty: until further notice.",
+        help_text=_("The suspension ends at the start of this day. Empty: until further notice."),
     )
     reason = forms.CharField(
-        label="Reason",
+        label=_("Reason"),
         max_length=services.SUSPENSION_REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The member sees it on every page while suspended.",
+        help_text=_("The member sees it on every page while suspended."),
     )
 
     def __init__(self, *args: Any, queryset: Any = None, **kwargs: Any) -> None:
@@ -31,7 +33,7 @@ class SuspendActionForm(forms.Form):
     def clean_until(self) -> Any:
         day = self.cleaned_data.get("until")
         if day is not None and day <= timezone.localdate():
-            raise forms.ValidationError("Choose a day after today.")
+            raise forms.ValidationError(gettext("Choose a day after today."), code="past")
         return day
 
 
@@ -43,20 +45,20 @@ def _suspend(user: User, actor: User, data: dict[str, Any]) -> User:
 
 grant_moderation = service_action(
     lambda user, actor: services.user_set_moderator(user=user, moderator=True, actor=actor),
-    description="Make the selected members moderators",
-    done="Now moderators",
+    description=_("Make the selected members moderators"),
+    done=_("Now moderators"),
     name="grant_moderation",
 )
 revoke_moderation = service_action(
     lambda user, actor: services.user_set_moderator(user=user, moderator=False, actor=actor),
-    description="Take moderation away from the selected members",
-    done="No longer moderators",
+    description=_("Take moderation away from the selected members"),
+    done=_("No longer moderators"),
     name="revoke_moderation",
 )
 suspend_members = form_action(
     _suspend,
-    description="Suspend the selected members",
-    done="Suspended",
+    description=_("Suspend the selected members"),
+    done=_("Suspended"),
     name="suspend_members",
     form_class=SuspendActionForm,
 )
@@ -64,8 +66,8 @@ unsuspend_members = form_action(
     lambda user, actor, data: services.user_unsuspend(
         user=user, moderator=actor, reason=data.get("reason") or ""
     ),
-    description="Lift the suspension of the selected members",
-    done="Suspension lifted",
+    description=_("Lift the suspension of the selected members"),
+    done=_("Suspension lifted"),
     name="unsuspend_members",
     form_class=ReasonForm,
     form_kwargs={"required": False},
@@ -73,11 +75,11 @@ unsuspend_members = form_action(
 
 
 class SuspendedFilter(admin.SimpleListFilter):
-    title = "suspended"
+    title = _("suspended")
     parameter_name = "suspended"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Suspended now"), ("no", "Not suspended")]
+        return [("yes", gettext("Suspended now")), ("no", gettext("Not suspended"))]
 
     def queryset(self, request, queryset):
         now = timezone.now()
@@ -118,16 +120,19 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["email", "display_name", "organisation", "city"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Profile", {"fields": ("display_name", "role", "organisation", "city", "country", "bio")}),
         (
-            "Standing",
+            _("Profile"),
+            {"fields": ("display_name", "role", "organisation", "city", "country", "bio")},
+        ),
+        (
+            _("Standing"),
             {"fields": ("email_verified", "moderator", "suspended_until", "suspension_reason")},
         ),
         (
-            "Permissions",
+            _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         (

@@ -1,19 +1,27 @@
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
 from accounts.models import Role, User
 from accounts.services import normalise_display_name
 
-DISPLAY_NAME_HELP = "Shown beside what you post, e.g. “Amira Haddad”."
+DISPLAY_NAME_HELP = _("Shown beside what you post, e.g. “Amira Haddad”.")
 _max_length = {name: User._meta.get_field(name).max_length for name in ("organisation", "city")}
+
+
+def _country_choices() -> list[tuple[str, str]]:
+    # Called each time the form is shown, so the names are in the reader's language.
+    return [("", "—"), *countries]
 
 
 def _country_field() -> LazyTypedChoiceField:
     return LazyTypedChoiceField(
-        choices=[("", "—")] + list(countries),
+        label=_("Country"),
+        choices=_country_choices,
         required=False,
-        error_messages={"invalid_choice": "Choose a country from the list."},
+        error_messages={"invalid_choice": _("Choose a country from the list.")},
     )
 
 
@@ -21,22 +29,28 @@ class _ProfileFields(forms.Form):
     """The profile fields shared by sign-up and the profile page."""
 
     display_name = forms.CharField(
+        label=_("Display name"),
         max_length=User._meta.get_field("display_name").max_length,
         help_text=DISPLAY_NAME_HELP,
-        error_messages={"required": "Please give the name others will see."},
+        error_messages={"required": _("Please give the name others will see.")},
     )
     role = forms.ChoiceField(
+        label=_("Role"),
         choices=Role.choices,
-        error_messages={"invalid_choice": "Choose one of the roles in the list."},
+        error_messages={"invalid_choice": _("Choose one of the roles in the list.")},
     )
-    organisation = forms.CharField(max_length=_max_length["organisation"], required=False)
-    city = forms.CharField(max_length=_max_length["city"], required=False)
+    organisation = forms.CharField(
+        label=_("Organisation"), max_length=_max_length["organisation"], required=False
+    )
+    city = forms.CharField(label=_("City"), max_length=_max_length["city"], required=False)
     country = _country_field()
 
     def clean_display_name(self) -> str:
         name = normalise_display_name(self.cleaned_data["display_name"])
         if not name:
-            raise forms.ValidationError("Please give the name others will see.")
+            raise forms.ValidationError(
+                gettext("Please give the name others will see."), code="required"
+            )
         return name
 
 
@@ -62,11 +76,11 @@ class ProfileForm(_ProfileFields):
     """A plain form, so that invalid input never touches the member object on the request."""
 
     bio = forms.CharField(
-        label="About me",
+        label=_("About me"),
         required=False,
         max_length=User._meta.get_field("bio").max_length,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="What you work on and what you would like to hear about. Plain text.",
+        help_text=_("What you work on and what you would like to hear about. Plain text."),
     )
 
     @classmethod

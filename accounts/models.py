@@ -1,23 +1,25 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 
 class Role(models.TextChoices):
-    TEACHER = "teacher", "Teacher or school staff"
-    CITY = "city", "City official"
-    NGO = "ngo", "NGO or migrant organisation"
-    RESEARCHER = "researcher", "Researcher"
-    OTHER = "other", "Other"
+    TEACHER = "teacher", _("Teacher or school staff")
+    CITY = "city", _("City official")
+    NGO = "ngo", _("NGO or migrant organisation")
+    RESEARCHER = "researcher", _("Researcher")
+    OTHER = "other", _("Other")
 
 
 class EmailFrequency(models.TextChoices):
-    NONE = "none", "No e-mail"
-    IMMEDIATE = "immediate", "Right away"
-    DAILY = "daily", "Daily digest"
-    WEEKLY = "weekly", "Weekly digest"
+    NONE = "none", _("No e-mail")
+    IMMEDIATE = "immediate", _("Right away")
+    DAILY = "daily", _("Daily digest")
+    WEEKLY = "weekly", _("Weekly digest")
 
 
 class UserManager(BaseUserManager):
@@ -53,7 +55,7 @@ class User(AbstractUser):
     username = None
     first_name = None
     last_name = None
-    email = models.EmailField("e-mail address", unique=True)
+    email = models.EmailField(_("e-mail address"), unique=True)
     display_name = models.CharField(max_length=80)
     # The @name others mention; unique, made from the display name by accounts.services.
     handle = models.SlugField(max_length=40, unique=True)
@@ -61,9 +63,9 @@ class User(AbstractUser):
     organisation = models.CharField(max_length=150, blank=True)
     city = models.CharField(max_length=100, blank=True)
     country = CountryField(blank=True)
-    bio = models.TextField("about me", max_length=2000, blank=True)
+    bio = models.TextField(_("about me"), max_length=2000, blank=True)
     email_frequency = models.CharField(
-        "e-mail me", max_length=10, choices=EmailFrequency.choices, default=EmailFrequency.WEEKLY
+        _("e-mail me"), max_length=10, choices=EmailFrequency.choices, default=EmailFrequency.WEEKLY
     )
     # Mirrors allauth's verified primary address, so that "may post" costs no query.
     email_verified = models.BooleanField(default=False)
@@ -72,6 +74,10 @@ class User(AbstractUser):
     moderator = models.BooleanField(default=False)
     suspended_until = models.DateTimeField(null=True, blank=True)
     suspension_reason = models.CharField(max_length=500, blank=True)
+    # The interface language the member chose with the switcher; blank until they choose.
+    language = models.CharField(
+        max_length=8, choices=settings.LANGUAGES, blank=True, default="", db_default=""
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -84,6 +90,11 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.email
+
+    @property
+    def preferred_language(self) -> str:
+        """The language to write to this member in, when no request says which."""
+        return self.language or settings.LANGUAGE_CODE
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:profile", kwargs={"pk": self.pk})

@@ -4,12 +4,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from accounts.models import EmailFrequency, Role, User
 from forum import anon_cache
@@ -87,6 +90,9 @@ def user_apply_signup_profile(*, user: User, data: dict[str, Any]) -> User:
     user.organisation = (data.get("organisation") or "").strip()
     user.city = (data.get("city") or "").strip()
     user.country = data.get("country") or ""
+    # They signed up reading the site in this language: write to them in it until they choose.
+    if translation.get_language() in dict(settings.LANGUAGES):
+        user.language = translation.get_language()
     return user
 
 
@@ -129,7 +135,7 @@ def user_set_moderator(*, user: User, moderator: bool, actor: User | None = None
     it already has changes and records nothing. `actor` is the superuser acting in the admin,
     or None on the command line; either way the change is audited."""
     if actor is not None and not (actor.is_active and actor.is_superuser):
-        raise PermissionDenied("Only an administrator may grant or revoke moderation.")
+        raise PermissionDenied(_("Only an administrator may grant or revoke moderation."))
     group = moderator_group()
     in_group = user.groups.filter(pk=group.pk).exists()
     if moderator and not in_group:
@@ -159,11 +165,24 @@ def user_set_email_frequency(*, user: User, frequency: str) -> User:
     EmailFrequency is refused with a ValidationError and changes nothing."""
     if frequency not in EmailFrequency.values:
         raise ValidationError(
-            {"email_frequency": "Choose one of the options in the list."}, code="invalid_choice"
+            {"email_frequency": _("Choose one of the options in the list.")}, code="invalid_choice"
         )
     if user.email_frequency != frequency:
         user.email_frequency = frequency
         user.save(update_fields=["email_frequency"])
+    return user
+
+
+def user_set_language(*, user: User, language: str) -> User:
+    """The interface language the member reads in, on every device they log in from; a code
+    outside settings.LANGUAGES is refused with a ValidationError and changes nothing."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(
+            {"language": _("Choose one of the languages in the list.")}, code="invalid_choice"
+        )
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
     return user
 
 
@@ -200,7 +219,7 @@ SUSPENSION_REASON_MAX_LENGTH = 500
 
 def moderator_group() -> Group:
     """The "Moderators" group with its permissions, created the first time it is needed."""
-    group, _ = Group.objects.get_or_create(name=MODERATOR_GROUP)
+    group, _created = Group.objects.get_or_create(name=MODERATOR_GROUP)
     wanted = Permission.objects.filter(
         Q(content_type__app_label="practices", codename__in=MODERATOR_PERMISSIONS["practices"])
         | Q(content_type__app_label="accounts", codename__in=MODERATOR_PERMISSIONS["accounts"])
@@ -235,13 +254,13 @@ def user_suspend(
     moderation_check(moderator)
     reason = clean_reason(reason, required=True, max_length=SUSPENSION_REASON_MAX_LENGTH)
     if user.pk == moderator.pk:
-        raise ValidationError("You cannot suspend yourself.", code="self")
+        raise ValidationError(_("You cannot suspend yourself."), code="self")
     if user.is_moderator:
         raise ValidationError(
-            "Moderators cannot be suspended: take moderation away first.", code="moderator"
+            _("Moderators cannot be suspended: take moderation away first."), code="moderator"
         )
     if until is not None and until <= timezone.now():
-        raise ValidationError({"until": "Choose a moment in the future."}, code="past")
+        raise ValidationError({"until": _("Choose a moment in the future.")}, code="past")
     current = User.objects.select_for_update().get(pk=user.pk)
     previous = current.suspended_until if current.is_suspended else None
     current.suspended_until = until or SUSPENDED_INDEFINITELY
@@ -259,17 +278,21 @@ def user_suspend(
         },
     )
     events.user_suspended(user_id=current.pk, until=None if indefinite else until.isoformat())
-    ending = (
-        "until further notice"
-        if indefinite
-        else f"until {timezone.localtime(until):%d %B %Y, %H:%M}"
-    )
+    if indefinite:
+        message = _("Your account is suspended until further notice. Reason: %(reason)s") % {
+            "reason": reason
+        }
+    else:
+        message = _("Your account is suspended until %(end)s. Reason: %(reason)s") % {
+            "end": date_format(timezone.localtime(until), "d F Y, H:i"),
+            "reason": reason,
+        }
     notification_send(
         recipient=current,
         kind=NotificationKind.MODERATION,
         dedupe_key=f"moderation:{entry.pk}",
         actor=moderator,
-        message=f"Your account is suspended {ending}. Reason: {reason}",
+        message=message,
     )
     user.suspended_until = current.suspended_until
     user.suspension_reason = current.suspension_reason
@@ -291,7 +314,7 @@ def user_unsuspend(*, user: User, moderator: User, reason: str = "") -> User:
     reason = clean_reason(reason, required=False)
     current = User.objects.select_for_update().get(pk=user.pk)
     if not current.is_suspended:
-        raise ValidationError("This member is not suspended.", code="not_suspended")
+        raise ValidationError(_("This member is not suspended."), code="not_suspended")
     previous_until, previous_reason = current.suspended_until, current.suspension_reason
     current.suspended_until = None
     current.suspension_reason = ""
@@ -308,7 +331,7 @@ def user_unsuspend(*, user: User, moderator: User, reason: str = "") -> User:
         kind=NotificationKind.MODERATION,
         dedupe_key=f"moderation:{entry.pk}",
         actor=moderator,
-        message="Your suspension is lifted: welcome back." + (f" {reason}" if reason else ""),
+        message=_("Your suspension is lifted: welcome back.") + (f" {reason}" if reason else ""),
     )
     user.suspended_until = None
     user.suspension_reason = ""

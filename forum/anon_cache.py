@@ -16,6 +16,8 @@ What is never stored or served:
   `Cache-Control: private/no-store/no-cache`, or varies on more than Cookie and
   Accept-Encoding;
 - anything but GET on the views named in CACHED_VIEWS.
+Pages are stored per language: the one LocaleMiddleware picks from the language cookie or the
+browser's Accept-Language.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.cache import cc_delim_re
 
 logger = logging.getLogger(__name__)
@@ -41,7 +44,9 @@ GENERATION_KEY = "anon:generation"
 PAGE_KEY_PREFIX = "anon:page:"
 # The header a response gets when it came from this cache; the benchmark and tests read it.
 HIT_HEADER = "X-Anon-Cache"
-_ALLOWED_VARY = frozenset({"cookie", "accept-encoding"})
+# Accept-Language is part of the key (the language LocaleMiddleware will pick from the
+# cookie or the header), so a page that varies on it is still one page per key.
+_ALLOWED_VARY = frozenset({"cookie", "accept-encoding", "accept-language"})
 _CSRF_MARKER = b'name="csrfmiddlewaretoken"'
 
 
@@ -74,7 +79,8 @@ def _page_key(request: HttpRequest) -> str | None:
         host = request.get_host()
     except DisallowedHost:
         return None
-    raw = f"{host}\n{request.get_full_path()}".encode("utf-8", "surrogateescape")
+    language = translation.get_language_from_request(request)
+    raw = f"{host}\n{language}\n{request.get_full_path()}".encode("utf-8", "surrogateescape")
     return PAGE_KEY_PREFIX + hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 

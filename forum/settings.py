@@ -83,9 +83,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.MemberLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -150,6 +152,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# Sessions are read from the cache and written through to the database: a member's request
+# costs no session query while the cache holds it, and emptying the cache logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Accounts (django-allauth) -------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -184,6 +189,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "exchange@localhost")
+# Used by the file-based backend (django.core.mail.backends.filebased.EmailBackend) only.
+EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", VAR_DIR / "mail"))
 
 # --- Static and media files ---------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -197,7 +204,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG or env_bool("PLAIN_STATIC_STORAGE")
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "forum.storage.StaticStorage"
         )
     },
 }
@@ -207,6 +214,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "en"
+# The interface's languages, each named in itself for the switcher. A member's choice is kept
+# on their account (accounts.middleware); a visitor's in the language cookie, else the
+# browser's Accept-Language.
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("de", "Deutsch")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["forum.formats"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Brussels")
 USE_I18N = True
 USE_TZ = True

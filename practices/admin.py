@@ -16,6 +16,8 @@ from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 from taggit.models import Tag as UnusedTaggitTag
 
@@ -68,63 +70,63 @@ class PracticeActionsMixin:
     actions = [
         form_action(
             lambda p, u, d: moderation.practice_hide(practice=p, moderator=u, reason=_reason(d)),
-            description="Hide the selected practices",
-            done="Hidden",
+            description=_("Hide the selected practices"),
+            done=_("Hidden"),
             name="hide_practices",
         ),
         form_action(
             lambda p, u, d: moderation.practice_restore(practice=p, moderator=u, reason=_reason(d)),
-            description="Restore the selected hidden practices",
-            done="Restored",
+            description=_("Restore the selected hidden practices"),
+            done=_("Restored"),
             name="restore_practices",
             form_kwargs={"required": False},
         ),
         service_action(
             lambda p, u: moderation.practice_approve(practice=p, moderator=u),
-            description="Approve and publish the selected waiting practices",
-            done="Approved",
+            description=_("Approve and publish the selected waiting practices"),
+            done=_("Approved"),
             name="approve_practices",
         ),
         form_action(
             lambda p, u, d: moderation.practice_reject(practice=p, moderator=u, reason=_reason(d)),
-            description="Send the selected waiting practices back to their authors",
-            done="Sent back",
+            description=_("Send the selected waiting practices back to their authors"),
+            done=_("Sent back"),
             name="reject_practices",
         ),
         service_action(
             lambda p, u: curation.practice_validate(practice=p, moderator=u),
-            description="Validate the selected practices",
-            done="Validated",
+            description=_("Validate the selected practices"),
+            done=_("Validated"),
             name="validate_practices",
         ),
         service_action(
             lambda p, u: curation.practice_unvalidate(practice=p, moderator=u),
-            description="Withdraw the validation of the selected practices",
-            done="Validation withdrawn",
+            description=_("Withdraw the validation of the selected practices"),
+            done=_("Validation withdrawn"),
             name="unvalidate_practices",
         ),
         service_action(
             lambda p, u: curation.practice_feature(practice=p, moderator=u),
-            description="Feature the selected practices on the start page",
-            done="Featured",
+            description=_("Feature the selected practices on the start page"),
+            done=_("Featured"),
             name="feature_practices",
         ),
         service_action(
             lambda p, u: curation.practice_unfeature(practice=p, moderator=u),
-            description="Stop featuring the selected practices",
-            done="No longer featured",
+            description=_("Stop featuring the selected practices"),
+            done=_("No longer featured"),
             name="unfeature_practices",
         ),
         service_action(
             lambda p, u: moderation.practice_lock(practice=p, moderator=u),
-            description="Close the discussions of the selected practices",
-            done="Discussion closed",
+            description=_("Close the discussions of the selected practices"),
+            done=_("Discussion closed"),
             name="lock_practices",
         ),
         service_action(
             lambda p, u: moderation.practice_unlock(practice=p, moderator=u),
-            description="Reopen the discussions of the selected practices",
-            done="Discussion reopened",
+            description=_("Reopen the discussions of the selected practices"),
+            done=_("Discussion reopened"),
             name="unlock_practices",
         ),
     ]
@@ -170,15 +172,15 @@ class PracticeAdmin(PracticeActionsMixin, ReadOnlyAdmin):
     exclude = ["search_vector", "rendered"]
     show_full_result_count = False
 
-    @admin.display(boolean=True, description="validated", ordering="validated_at")
+    @admin.display(boolean=True, description=_("validated"), ordering="validated_at")
     def is_validated(self, obj: Practice) -> bool:
         return obj.validated_at is not None
 
-    @admin.display(boolean=True, description="featured", ordering="featured_at")
+    @admin.display(boolean=True, description=_("featured"), ordering="featured_at")
     def is_featured(self, obj: Practice) -> bool:
         return obj.featured_at is not None
 
-    @admin.display(boolean=True, description="hidden", ordering="hidden_at")
+    @admin.display(boolean=True, description=_("hidden"), ordering="hidden_at")
     def is_hidden(self, obj: Practice) -> bool:
         return obj.hidden_at is not None
 
@@ -200,21 +202,29 @@ class TagAdminForm(forms.ModelForm):
     def clean_name(self) -> str:
         name = normalise_tag(self.cleaned_data.get("name") or "")
         if not name:
-            raise forms.ValidationError("A tag needs a name.")
+            raise forms.ValidationError(gettext("A tag needs a name."), code="required")
         if len(name) > MAX_TAG_LENGTH:
-            raise forms.ValidationError(f"A tag may have at most {MAX_TAG_LENGTH} characters.")
+            raise forms.ValidationError(
+                gettext("A tag may have at most %(max_length)s characters."),
+                code="max_length",
+                params={"max_length": MAX_TAG_LENGTH},
+            )
         clash = Tag.objects.filter(name=name).exclude(pk=self.instance.pk)
         if clash.exists():
-            raise forms.ValidationError(f"The tag “{name}” already exists.")
+            raise forms.ValidationError(
+                gettext("The tag “%(name)s” already exists."), code="exists", params={"name": name}
+            )
         return name
 
 
 class TagMergeActionForm(forms.Form):
     target = forms.ModelChoiceField(
-        label="Merge into",
+        label=_("Merge into"),
         queryset=Tag.objects.none(),
-        help_text="The tag that stays; the selected ones move into it and are removed, "
-        "their addresses redirecting to it. The tag that stays cannot be one of the selected.",
+        help_text=_(
+            "The tag that stays; the selected ones move into it and are removed, "
+            "their addresses redirecting to it. The tag that stays cannot be one of the selected."
+        ),
     )
 
     def __init__(self, *args, queryset=None, **kwargs) -> None:
@@ -263,26 +273,26 @@ class TagAdmin(admin.ModelAdmin):
     actions = [
         service_action(
             lambda t, u: tags.tag_set_official(tag=t, moderator=u, official=True),
-            description="Mark the selected tags official",
-            done="Marked official",
+            description=_("Mark the selected tags official"),
+            done=_("Marked official"),
             name="mark_official",
         ),
         service_action(
             lambda t, u: tags.tag_set_official(tag=t, moderator=u, official=False),
-            description="Unmark the selected official tags",
-            done="No longer official",
+            description=_("Unmark the selected official tags"),
+            done=_("No longer official"),
             name="unmark_official",
         ),
         form_action(
             lambda t, u, d: tags.tag_merge(source=t, target=d["target"], moderator=u),
-            description="Merge the selected tags into another",
-            done="Merged",
+            description=_("Merge the selected tags into another"),
+            done=_("Merged"),
             name="merge_tags",
             form_class=TagMergeActionForm,
         ),
     ]
 
-    @admin.display(description="visible practices", ordering="count")
+    @admin.display(description=_("visible practices"), ordering="count")
     def practice_count(self, obj: Tag) -> int:
         return obj.count
 
@@ -318,24 +328,24 @@ class CommentAdmin(ReadOnlyAdmin):
     actions = [
         form_action(
             lambda c, u, d: moderation.comment_hide(comment=c, moderator=u, reason=_reason(d)),
-            description="Hide the selected comments",
-            done="Hidden",
+            description=_("Hide the selected comments"),
+            done=_("Hidden"),
             name="hide_comments",
         ),
         form_action(
             lambda c, u, d: moderation.comment_restore(comment=c, moderator=u, reason=_reason(d)),
-            description="Restore the selected hidden comments",
-            done="Restored",
+            description=_("Restore the selected hidden comments"),
+            done=_("Restored"),
             name="restore_comments",
             form_kwargs={"required": False},
         ),
     ]
 
-    @admin.display(boolean=True, description="deleted", ordering="deleted_at")
+    @admin.display(boolean=True, description=_("deleted"), ordering="deleted_at")
     def is_deleted(self, obj: Comment) -> bool:
         return obj.deleted_at is not None
 
-    @admin.display(boolean=True, description="hidden", ordering="hidden_at")
+    @admin.display(boolean=True, description=_("hidden"), ordering="hidden_at")
     def is_hidden(self, obj: Comment) -> bool:
         return obj.hidden_at is not None
 
@@ -373,15 +383,15 @@ class ReportAdmin(ReadOnlyAdmin):
     actions = [
         form_action(
             _resolve(ReportResolution.DISMISSED),
-            description="Dismiss the reports on the selected items",
-            done="Items resolved",
+            description=_("Dismiss the reports on the selected items"),
+            done=_("Items resolved"),
             name="dismiss_reports",
             group=_report_items,
         ),
         form_action(
             _resolve(ReportResolution.HIDDEN),
-            description="Hide the reported items and resolve their reports",
-            done="Items hidden and resolved",
+            description=_("Hide the reported items and resolve their reports"),
+            done=_("Items hidden and resolved"),
             name="hide_reported",
             group=_report_items,
         ),
@@ -448,14 +458,14 @@ class CollectionAdmin(ReadOnlyAdmin):
     actions = [
         service_action(
             _set_public(True),
-            description="Make the selected collections public",
-            done="Public",
+            description=_("Make the selected collections public"),
+            done=_("Public"),
             name="publish_collections",
         ),
         service_action(
             _set_public(False),
-            description="Withdraw the selected collections from the public",
-            done="Withdrawn",
+            description=_("Withdraw the selected collections from the public"),
+            done=_("Withdrawn"),
             name="withdraw_collections",
         ),
     ]
@@ -526,16 +536,16 @@ class AdaptationAdmin(ReadOnlyAdmin):
     actions = [
         form_action(
             lambda a, u, d: transfer.adaptation_hide(adaptation=a, moderator=u, reason=_reason(d)),
-            description="Hide the selected adaptations",
-            done="Hidden",
+            description=_("Hide the selected adaptations"),
+            done=_("Hidden"),
             name="hide_adaptations",
         ),
         form_action(
             lambda a, u, d: transfer.adaptation_restore(
                 adaptation=a, moderator=u, reason=_reason(d)
             ),
-            description="Restore the selected hidden adaptations",
-            done="Restored",
+            description=_("Restore the selected hidden adaptations"),
+            done=_("Restored"),
             name="restore_adaptations",
             form_kwargs={"required": False},
         ),

@@ -19,13 +19,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from practices.services.moderation import REASON_MAX_LENGTH
 
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label="Reason", max_length=REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Reason"), max_length=REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
     )
 
     def __init__(self, *args: Any, required: bool = True, **kwargs: Any) -> None:
@@ -47,13 +49,21 @@ def _run(
             call(obj)
         except (ValidationError, PermissionDenied) as error:
             text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-            refused.append(f"{obj}: {text}")
+            refused.append((obj, text))
         else:
             succeeded += 1
     if succeeded:
-        modeladmin.message_user(request, f"{done}: {succeeded}.", messages.SUCCESS)
-    for line in refused:
-        modeladmin.message_user(request, f"Not done for {line}", messages.WARNING)
+        modeladmin.message_user(
+            request,
+            gettext("%(done)s: %(count)s.") % {"done": done, "count": succeeded},
+            messages.SUCCESS,
+        )
+    for obj, text in refused:
+        modeladmin.message_user(
+            request,
+            gettext("Not done for %(object)s: %(error)s") % {"object": obj, "error": text},
+            messages.WARNING,
+        )
 
 
 def service_action(

@@ -11,10 +11,13 @@ altogether (a cold cache) is computed by whoever asks.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from typing import TypeVar
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from django.core.cache import cache
+
+from forum.anon_cache import GENERATION_KEY
 
 T = TypeVar("T")
 STALE_FACTOR = 10
@@ -38,3 +41,34 @@ def cached_refreshing(key: str, compute: Callable[[], T], seconds: int) -> T:
         if entry is not None:
             cache.delete(f"{key}:refreshing")
     return value
+
+
+# --- Kept under the content generation -------------------------------------------------------
+# Some parts of a page depend on too many rows to be keyed by what they contain (a listing,
+# a thread as one kind of reader sees it). They are kept under the content generation of
+# forum/anon_cache.py instead: every write that changes what readers see replaces it when it
+# commits, and what was stored under the one before stops being served, on every process.
+
+
+def generation_get_many(keys: Iterable[str]) -> tuple[str | None, dict[str, Any]]:
+    """The current content generation, and those of `keys` that were stored under it: one
+    round trip. After the cache was emptied a generation is started and nothing is found."""
+    found = cache.get_many([GENERATION_KEY, *keys])
+    generation = found.pop(GENERATION_KEY, None)
+    if generation is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        return None, {}
+    return generation, {
+        key: entry[1]
+        for key, entry in found.items()
+        if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == generation
+    }
+
+
+def generation_set_many(generation: str | None, values: dict[str, Any], seconds: int) -> None:
+    """Store `values` under `generation`, read with generation_get_many before they were
+    computed (so that a write committed meanwhile makes them stale, never the reverse).
+    Nothing is stored without a generation."""
+    if generation is None or not values or seconds <= 0:
+        return
+    cache.set_many({key: (generation, value) for key, value in values.items()}, seconds)

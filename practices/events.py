@@ -3,7 +3,9 @@
 Every payload is a plain dict that survives a JSON round trip; docs/live-protocol.md is the
 public description of each one. Comment payloads carry HTML rendered from
 templates/practices/_comment.html without a request or a viewer, so it is the same for
-every reader.
+every reader of a language: a comment event sent to a thread's group carries the HTML in
+every interface language (`html_by_language`), and each socket forwards its reader's one as
+`html` (`for_reader`), so the wire message has one shape whatever the language.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ import logging
 from typing import Any
 
 from asgiref.sync import async_to_sync
+from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from practices import broadcast
 from practices.models import Comment
@@ -46,19 +50,46 @@ def render_comment(comment: Comment) -> str:
     return render_to_string("practices/_comment.html", {"comment": comment}).strip()
 
 
-def comment_payload(comment: Comment, event_type: str) -> dict[str, Any]:
+def comment_payload(
+    comment: Comment, event_type: str, *, language: str | None = None
+) -> dict[str, Any]:
+    """The wire message for one reader's language (the active one when not given)."""
+    with translation.override(language or translation.get_language()):
+        html = render_comment(comment)
     return _checked(
         {
             "type": event_type,
             "seq": comment.changed_seq,
             "id": comment.pk,
             "parent": comment.parent_id,
-            "html": render_comment(comment),
+            "html": html,
         }
     )
 
 
-def replay_payload(comment: Comment, *, after: int) -> dict[str, Any]:
+def comment_broadcast(comment: Comment, event_type: str) -> dict[str, Any]:
+    """The group message: the wire message in the default language, plus the HTML in every
+    interface language for the sockets to choose from."""
+    by_language = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            by_language[code] = render_comment(comment)
+    payload = comment_payload(comment, event_type, language=settings.LANGUAGE_CODE)
+    payload["html_by_language"] = by_language
+    return _checked(payload)
+
+
+def for_reader(event: dict[str, Any], language: str) -> dict[str, Any]:
+    """A group message as one socket sends it: `html` in the reader's language."""
+    by_language = event.get("html_by_language")
+    if by_language is None:
+        return event
+    message = {key: value for key, value in event.items() if key != "html_by_language"}
+    message["html"] = by_language.get(language, event["html"])
+    return message
+
+
+def replay_payload(comment: Comment, *, after: int, language: str | None = None) -> dict[str, Any]:
     """How a comment that changed after sequence `after` is replayed to a resuming client:
     as new if the client never saw it, otherwise as its latest change."""
     if comment.seq > after:
@@ -67,7 +98,7 @@ def replay_payload(comment: Comment, *, after: int) -> dict[str, Any]:
         event_type = COMMENT_DELETED
     else:
         event_type = COMMENT_EDITED
-    return comment_payload(comment, event_type)
+    return comment_payload(comment, event_type, language=language)
 
 
 def send_on_commit(group: str, payload: dict[str, Any]) -> None:
@@ -76,19 +107,19 @@ def send_on_commit(group: str, payload: dict[str, Any]) -> None:
 
 
 def comment_created(comment: Comment) -> dict[str, Any]:
-    payload = comment_payload(comment, COMMENT_CREATED)
+    payload = comment_broadcast(comment, COMMENT_CREATED)
     send_on_commit(thread_group(comment.practice_id), payload)
     return payload
 
 
 def comment_edited(comment: Comment) -> dict[str, Any]:
-    payload = comment_payload(comment, COMMENT_EDITED)
+    payload = comment_broadcast(comment, COMMENT_EDITED)
     send_on_commit(thread_group(comment.practice_id), payload)
     return payload
 
 
 def comment_deleted(comment: Comment) -> dict[str, Any]:
-    payload = comment_payload(comment, COMMENT_DELETED)
+    payload = comment_broadcast(comment, COMMENT_DELETED)
     send_on_commit(thread_group(comment.practice_id), payload)
     return payload
 
@@ -164,7 +195,7 @@ def user_group(user_id: int) -> str:
 def comment_hidden(comment: Comment) -> dict[str, Any]:
     """A moderator hid the comment: readers see it vanish (comment.deleted, reason hidden)."""
     payload = _checked(
-        {**comment_payload(comment, COMMENT_DELETED), "reason": COMMENT_HIDDEN_REASON}
+        {**comment_broadcast(comment, COMMENT_DELETED), "reason": COMMENT_HIDDEN_REASON}
     )
     send_on_commit(thread_group(comment.practice_id), payload)
     return payload
@@ -174,7 +205,9 @@ def comment_restored(comment: Comment) -> dict[str, Any]:
     """A moderator restored a hidden comment: it comes back as an edit (reason restored),
     or stays "deleted" if its author deleted it meanwhile."""
     event_type = COMMENT_DELETED if comment.deleted_at is not None else COMMENT_EDITED
-    payload = _checked({**comment_payload(comment, event_type), "reason": COMMENT_RESTORED_REASON})
+    payload = _checked(
+        {**comment_broadcast(comment, event_type), "reason": COMMENT_RESTORED_REASON}
+    )
     send_on_commit(thread_group(comment.practice_id), payload)
     return payload
 

@@ -16,6 +16,7 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
 
 from practices import selectors
 from practices.models import Practice, Tag, TagRedirect
@@ -51,10 +52,10 @@ class LatestPracticesFeed(Feed):
         return f"{self.base}{path}"
 
     def title(self) -> str:
-        return f"{settings.SITE_NAME}: new practices"
+        return _("%(site)s: new practices") % {"site": settings.SITE_NAME}
 
     def subtitle(self) -> str:
-        return "Practices of migrant and refugee integration shared by practitioners."
+        return _("Practices of migrant and refugee integration shared by practitioners.")
 
     def link(self) -> str:
         return self._absolute(reverse("practices:list"))
@@ -76,7 +77,7 @@ class LatestPracticesFeed(Feed):
         return self._absolute(item.get_absolute_url())
 
     def item_author_name(self, item: Practice) -> str:
-        return item.author.display_name or "A member"
+        return item.author.display_name or _("A member")
 
     def item_author_link(self, item: Practice) -> str:
         return self._absolute(item.author.get_absolute_url())
@@ -96,14 +97,17 @@ class TagPracticesFeed(LatestPracticesFeed):
         super().get_object(request)
         tag = selectors.tag_get(slug=kwargs["slug"])
         if tag is None:
-            raise Http404("No such tag.")
+            raise Http404(_("No such tag."))
         return tag
 
     def title(self, obj: Tag) -> str:
-        return f"{settings.SITE_NAME}: practices tagged “{obj.name}”"
+        return _("%(site)s: practices tagged “%(tag)s”") % {
+            "site": settings.SITE_NAME,
+            "tag": obj.name,
+        }
 
     def subtitle(self, obj: Tag) -> str:
-        return obj.description or f"New practices under the tag “{obj.name}”."
+        return obj.description or _("New practices under the tag “%(tag)s”.") % {"tag": obj.name}
 
     def link(self, obj: Tag) -> str:
         return self._absolute(obj.get_absolute_url())
@@ -124,7 +128,7 @@ def tag_practices_feed(request: HttpRequest, slug: str) -> HttpResponse:
     if selectors.tag_get(slug=slug) is None:
         moved = TagRedirect.objects.select_related("tag").filter(old_slug=slug).first()
         if moved is None:
-            raise Http404("No such tag.")
+            raise Http404(_("No such tag."))
         return HttpResponsePermanentRedirect(
             reverse("notifications:tag_feed", kwargs={"slug": moved.tag.slug})
         )

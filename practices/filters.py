@@ -12,9 +12,19 @@ import django_filters
 from django import forms
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from practices.models import Area, OrganisationType, Stage, Tag, TaggedPractice, TargetGroup
+from practices.models import (
+    PRACTICE_LANGUAGES,
+    Area,
+    OrganisationType,
+    Stage,
+    Tag,
+    TaggedPractice,
+    TargetGroup,
+)
 
 SORT_RELEVANCE = "relevance"
 SORT_NEWEST = "newest"
@@ -22,11 +32,11 @@ SORT_DISCUSSED = "discussed"
 SORT_ACTIVE = "active"
 SORT_ADAPTED = "adapted"
 SORT_CHOICES = [
-    (SORT_RELEVANCE, "Best match"),
-    (SORT_NEWEST, "Newest"),
-    (SORT_DISCUSSED, "Most discussed"),
-    (SORT_ACTIVE, "Recently active"),
-    (SORT_ADAPTED, "Most adapted"),
+    (SORT_RELEVANCE, _("Best match")),
+    (SORT_NEWEST, _("Newest")),
+    (SORT_DISCUSSED, _("Most discussed")),
+    (SORT_ACTIVE, _("Recently active")),
+    (SORT_ADAPTED, _("Most adapted")),
 ]
 # Every ordering ends in -id and matches one of the indexes on Practice.
 ORDERINGS = {
@@ -35,7 +45,9 @@ ORDERINGS = {
     SORT_ACTIVE: ("-last_activity_at", "-id"),
     SORT_ADAPTED: ("-adaptation_count", "-id"),
 }
-FACET_NAMES = ("tag", "country", "area", "target_group", "organisation_type", "stage")
+FACET_NAMES = (
+    "tag", "country", "area", "target_group", "organisation_type", "stage", "language"
+)
 SEARCH_MAX_LENGTH = 200
 # The SQLite fallback ANDs one OR-group per word; more words than this are ignored.
 FALLBACK_MAX_WORDS = 8
@@ -70,42 +82,47 @@ def country_choices() -> list[tuple[str, str]]:
 
 class PracticeFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Search", method="filter_search", max_length=SEARCH_MAX_LENGTH, strip=True
+        label=_("Search"), method="filter_search", max_length=SEARCH_MAX_LENGTH, strip=True
     )
-    tag = django_filters.CharFilter(label="Tag", method="filter_tag")
+    tag = django_filters.CharFilter(label=_("Tag"), method="filter_tag")
     country = django_filters.ChoiceFilter(
-        label="Country", choices=country_choices, empty_label="Any country"
+        label=_("Country"), choices=country_choices, empty_label=_("Any country")
     )
-    area = django_filters.ChoiceFilter(label="Area", choices=Area.choices, empty_label="Any area")
+    area = django_filters.ChoiceFilter(
+        label=_("Area"), choices=Area.choices, empty_label=_("Any area")
+    )
     target_group = django_filters.ChoiceFilter(
-        label="Target group",
+        label=_("Target group"),
         field_name="target_groups__slug",
         choices=(),
-        empty_label="Any target group",
+        empty_label=_("Any target group"),
     )
     organisation_type = django_filters.ChoiceFilter(
-        label="Organisation type",
+        label=_("Organisation type"),
         choices=OrganisationType.choices,
-        empty_label="Any type of organisation",
+        empty_label=_("Any type of organisation"),
     )
     stage = django_filters.ChoiceFilter(
-        label="Stage", choices=Stage.choices, empty_label="Any stage"
+        label=_("Stage"), choices=Stage.choices, empty_label=_("Any stage")
     )
-    adapted = django_filters.BooleanFilter(label="Has been adapted", method="filter_adapted")
+    language = django_filters.ChoiceFilter(
+        label=_("Written in"), choices=PRACTICE_LANGUAGES, empty_label=_("Any language")
+    )
+    adapted = django_filters.BooleanFilter(label=_("Has been adapted"), method="filter_adapted")
     unconfirmed = django_filters.BooleanFilter(
-        label="Not recently confirmed", method="filter_unconfirmed"
+        label=_("Not recently confirmed"), method="filter_unconfirmed"
     )
     sort = django_filters.ChoiceFilter(
-        label="Sort by", choices=SORT_CHOICES, empty_label=None, method="filter_nothing"
+        label=_("Sort by"), choices=SORT_CHOICES, empty_label=None, method="filter_nothing"
     )
 
     def __init__(self, *args, target_groups: list[tuple[str, str]] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if target_groups is None:
-            target_groups = list(TargetGroup.objects.values_list("slug", "name"))
+            target_groups = [(g.slug, g.label) for g in TargetGroup.objects.all()]
         self.filters["target_group"].extra["choices"] = target_groups
         self.form.fields["tag"] = forms.SlugField(
-            label="Tag", required=False, max_length=100, allow_unicode=True
+            label=gettext("Tag"), required=False, max_length=100, allow_unicode=True
         )
         self.form.fields["sort"].required = False
         for name in ("adapted", "unconfirmed"):

@@ -10,8 +10,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, URLValidator
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils.text import format_lazy
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
 
 from practices.models import Practice, TargetGroup
+from practices.models.practices import PRACTICE_LANGUAGE_CODES
 from practices.services.practices import EDITABLE_FIELDS, MARKDOWN_FIELDS
 from practices.tags import MAX_TAG_LENGTH, MAX_TAGS, parse_tags, validate_tags
 
@@ -20,18 +24,18 @@ MAX_LINKS = 10
 MAX_SECTION_LENGTH = 20_000
 MAX_LINK_LENGTH = 500
 IMAGE_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
-MARKDOWN_HELP = (
+MARKDOWN_HELP = _(
     "You can use Markdown: **bold**, *italic*, lists starting with “-”, "
     "links as [text](https://example.org)."
 )
 
 FIELDSETS = (
-    ("The practice", ("title", "summary", "challenge", "description", "results", "resources",
+    (_("The practice"), ("title", "summary", "challenge", "description", "results", "resources",
                       "difficulties", "transfer_tips")),
-    ("Where and who", ("country", "city", "organisation", "organisation_type", "target_groups",
-                       "area")),
-    ("When and how far", ("started_on", "ended_on", "still_running", "stage")),
-    ("Tags and links", ("tags", "links", "image", "clear_image")),
+    (_("Where and who"), ("country", "city", "organisation", "organisation_type", "target_groups",
+                       "area", "language")),
+    (_("When and how far"), ("started_on", "ended_on", "still_running", "stage")),
+    (_("Tags and links"), ("tags", "links", "image", "clear_image")),
 )  # fmt: skip
 
 
@@ -40,7 +44,7 @@ class PracticeImageField(forms.ImageField):
 
     default_error_messages = {
         **forms.ImageField.default_error_messages,
-        "invalid_image": (
+        "invalid_image": _(
             "This file is not an image we can show. Upload a JPEG, PNG, WebP or GIF picture."
         ),
     }
@@ -52,7 +56,9 @@ class PracticeImageField(forms.ImageField):
         size = getattr(data, "size", None)
         if size is not None and size > limit:
             raise ValidationError(
-                "This picture is %(size)s; the limit is %(limit)s. Please upload a smaller one.",
+                gettext(
+                    "This picture is %(size)s; the limit is %(limit)s. Please upload a smaller one."
+                ),
                 code="file_too_large",
                 params={"size": filesizeformat(size), "limit": filesizeformat(limit)},
             )
@@ -65,33 +71,28 @@ class PracticeImageField(forms.ImageField):
 
 class PracticeForm(forms.ModelForm):
     tags = forms.CharField(
-        label="Tags",
+        label=_("Tags"),
         required=False,
         max_length=1000,
-        help_text=(
-            f"Separate tags with commas, for example: language learning, parents. "
-            f"At most {MAX_TAGS} tags of up to {MAX_TAG_LENGTH} characters each."
-        ),
         widget=forms.TextInput(attrs={"autocomplete": "off", "data-tag-autocomplete": ""}),
     )
     links = forms.CharField(
-        label="Links",
+        label=_("Links"),
         required=False,
-        help_text=f"One web address per line (http or https), at most {MAX_LINKS}.",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     image = PracticeImageField(
-        label="Picture",
+        label=_("Picture"),
         required=False,
         widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
     )
-    clear_image = forms.BooleanField(label="Remove the current picture", required=False)
+    clear_image = forms.BooleanField(label=_("Remove the current picture"), required=False)
     target_groups = forms.ModelMultipleChoiceField(
-        label="Target groups",
+        label=_("Target groups"),
         queryset=TargetGroup.objects.order_by("position", "name"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Who the practice is for; tick every group that applies.",
+        help_text=_("Who the practice is for; tick every group that applies."),
     )
 
     class Meta:
@@ -115,31 +116,33 @@ class PracticeForm(forms.ModelForm):
             "ended_on",
             "still_running",
             "stage",
+            "language",
             "links",
         ]
         labels = {
-            "title": "Title",
-            "summary": "Summary",
-            "challenge": "The challenge it answers",
-            "description": "What was done",
-            "results": "Results and evidence",
-            "resources": "Resources and funding",
-            "difficulties": "Difficulties met",
-            "transfer_tips": "Tips for transfer to another city",
-            "city": "City",
-            "organisation": "Organisation",
-            "organisation_type": "Type of organisation",
-            "area": "Area",
-            "started_on": "Started on",
-            "ended_on": "Ended on",
-            "still_running": "Still running",
-            "stage": "Stage",
+            "title": _("Title"),
+            "summary": _("Summary"),
+            "challenge": _("The challenge it answers"),
+            "description": _("What was done"),
+            "results": _("Results and evidence"),
+            "resources": _("Resources and funding"),
+            "difficulties": _("Difficulties met"),
+            "transfer_tips": _("Tips for transfer to another city"),
+            "country": _("Country"),
+            "city": _("City"),
+            "organisation": _("Organisation"),
+            "organisation_type": _("Type of organisation"),
+            "area": _("Area"),
+            "started_on": _("Started on"),
+            "ended_on": _("Ended on"),
+            "still_running": _("Still running"),
+            "stage": _("Stage"),
         }
         help_texts = {
-            "title": "A short name for the practice, at most 120 characters.",
-            "summary": "One paragraph: what you did, for whom, and what came of it.",
-            "results": "Numbers where there are any. " + MARKDOWN_HELP,
-            "ended_on": "Leave empty if the practice is still running.",
+            "title": _("A short name for the practice, at most 120 characters."),
+            "summary": _("One paragraph: what you did, for whom, and what came of it."),
+            "results": format_lazy("{} {}", _("Numbers where there are any."), MARKDOWN_HELP),
+            "ended_on": _("Leave empty if the practice is still running."),
         }
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 4}),
@@ -163,20 +166,29 @@ class PracticeForm(forms.ModelForm):
             field.max_length = MAX_SECTION_LENGTH
             field.validators.append(MaxLengthValidator(MAX_SECTION_LENGTH))
             field.widget.attrs["maxlength"] = str(MAX_SECTION_LENGTH)
+        self.fields["tags"].help_text = gettext(
+            "Separate tags with commas, for example: language learning, parents. "
+            "At most %(max_tags)s tags of up to %(max_length)s characters each."
+        ) % {"max_tags": MAX_TAGS, "max_length": MAX_TAG_LENGTH}
+        self.fields["links"].help_text = gettext(
+            "One web address per line (http or https), at most %(max_links)s."
+        ) % {"max_links": MAX_LINKS}
         self.fields["tags"].widget.attrs["data-autocomplete-url"] = reverse(
             "practices:tag_autocomplete"
         )
-        self.fields["image"].help_text = (
-            "Optional. A JPEG, PNG, WebP or GIF picture of at most "
-            f"{filesizeformat(settings.PRACTICE_IMAGE_MAX_BYTES)}."
-        )
-        self.fields["country"].choices = [("", "Choose a country")] + [
+        if self.instance.pk is None and get_language() in PRACTICE_LANGUAGE_CODES:
+            # Most people write in the language they read the site in.
+            self.fields["language"].initial = get_language()
+        self.fields["image"].help_text = gettext(
+            "Optional. A JPEG, PNG, WebP or GIF picture of at most %(limit)s."
+        ) % {"limit": filesizeformat(settings.PRACTICE_IMAGE_MAX_BYTES)}
+        self.fields["country"].choices = [("", gettext("Choose a country"))] + [
             c for c in self.fields["country"].choices if c[0]
         ]
-        self.fields["organisation_type"].choices = [("", "Choose a type")] + [
+        self.fields["organisation_type"].choices = [("", gettext("Choose a type"))] + [
             c for c in self.fields["organisation_type"].choices if c[0]
         ]
-        self.fields["area"].choices = [("", "Choose an area")] + [
+        self.fields["area"].choices = [("", gettext("Choose an area"))] + [
             c for c in self.fields["area"].choices if c[0]
         ]
         instance = self.instance
@@ -205,21 +217,26 @@ class PracticeForm(forms.ModelForm):
         links = [line for line in lines if line]
         if len(links) > MAX_LINKS:
             raise ValidationError(
-                f"At most {MAX_LINKS} links, please (you gave {len(links)}).", code="too_many_links"
+                gettext("At most %(max_links)s links, please (you gave %(count)s)."),
+                code="too_many_links",
+                params={"max_links": MAX_LINKS, "count": len(links)},
             )
         validate = URLValidator(schemes=["http", "https"])
         for number, link in enumerate(links, start=1):
             if len(link) > MAX_LINK_LENGTH:
                 raise ValidationError(
-                    f"Link {number} is longer than {MAX_LINK_LENGTH} characters.",
+                    gettext("Link %(number)s is longer than %(max_length)s characters."),
                     code="link_too_long",
+                    params={"number": number, "max_length": MAX_LINK_LENGTH},
                 )
             try:
                 validate(link)
             except ValidationError:
                 raise ValidationError(
-                    "Line %(number)s is not a web address starting with http:// or https://: "
-                    "“%(link)s”.",
+                    gettext(
+                        "Line %(number)s is not a web address starting with http:// or https://: "
+                        "“%(link)s”."
+                    ),
                     code="invalid_link",
                     params={"number": number, "link": link[:100]},
                 ) from None
@@ -229,13 +246,16 @@ class PracticeForm(forms.ModelForm):
         data = super().clean()
         started, ended = data.get("started_on"), data.get("ended_on")
         if started and ended and ended < started:
-            self.add_error("ended_on", "The end date is before the start date.")
+            self.add_error("ended_on", gettext("The end date is before the start date."))
         if data.get("clear_image") and data.get("image"):
             self.add_error(
-                "clear_image", "Either remove the current picture or upload a new one, not both."
+                "clear_image",
+                gettext("Either remove the current picture or upload a new one, not both."),
             )
         if data.get("still_running") and ended:
-            self.add_error("ended_on", "Leave the end date empty, or untick “Still running”.")
+            self.add_error(
+                "ended_on", gettext("Leave the end date empty, or untick “Still running”.")
+            )
         return data
 
     def service_kwargs(self) -> dict[str, Any]:

@@ -6,20 +6,22 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from practices.models import Adaptation, CheckInAnswer, Practice
 from practices.services.transfer import ADAPTATION_FIELDS
 
-MARKDOWN_HELP = "You can use Markdown: **bold**, *italic*, lists starting with “-”."
+MARKDOWN_HELP = _("You can use Markdown: **bold**, *italic*, lists starting with “-”.")
 
 
 class AdaptationForm(forms.ModelForm):
     own_practice = forms.ModelChoiceField(
-        label="Your own write-up (optional)",
+        label=_("Your own write-up (optional)"),
         queryset=Practice.objects.none(),
         required=False,
-        empty_label="None: this record is all there is",
-        help_text=(
+        empty_label=_("None: this record is all there is"),
+        help_text=_(
             "If you shared your version as a full practice, choose it: it will say "
             "“adapted from” and link back here."
         ),
@@ -29,24 +31,29 @@ class AdaptationForm(forms.ModelForm):
         model = Adaptation
         fields = [*ADAPTATION_FIELDS, "own_practice"]
         labels = {
-            "city": "City",
-            "country": "Country",
-            "organisation": "Organisation",
-            "organisation_type": "Type of organisation",
-            "changes": "What you changed and why",
-            "outcome": "What came of it",
-            "stage": "Stage",
+            "city": _("City"),
+            "country": _("Country"),
+            "organisation": _("Organisation"),
+            "organisation_type": _("Type of organisation"),
+            "changes": _("What you changed and why"),
+            "outcome": _("What came of it"),
+            "stage": _("Stage"),
         }
         help_texts = {
-            "changes": "What you kept, what you did differently in your city, and why. "
-            + MARKDOWN_HELP,
-            "outcome": "Results so far, with numbers where there are any. " + MARKDOWN_HELP,
+            "changes": format_lazy(
+                "{} {}",
+                _("What you kept, what you did differently in your city, and why."),
+                MARKDOWN_HELP,
+            ),
+            "outcome": format_lazy(
+                "{} {}", _("Results so far, with numbers where there are any."), MARKDOWN_HELP
+            ),
         }
         error_messages = {
-            "city": {"required": "Say in which city you adapted it."},
-            "changes": {"required": "Describe what you changed and why."},
-            "country": {"required": "Choose the country."},
-            "organisation": {"required": "Name your organisation."},
+            "city": {"required": _("Say in which city you adapted it.")},
+            "changes": {"required": _("Describe what you changed and why.")},
+            "country": {"required": _("Choose the country.")},
+            "organisation": {"required": _("Name your organisation.")},
         }
         widgets = {
             "changes": forms.Textarea(attrs={"rows": 8}),
@@ -78,24 +85,24 @@ class AdaptationForm(forms.ModelForm):
 
 class CheckInForm(forms.Form):
     answer = forms.ChoiceField(
-        label="Is it still running?",
+        label=_("Is it still running?"),
         choices=CheckInAnswer.choices,
-        error_messages={"required": "Choose one of the four answers."},
+        error_messages={"required": _("Choose one of the four answers.")},
     )
     note = forms.CharField(
-        label="What changed (optional)", required=False, max_length=500, strip=True
+        label=_("What changed (optional)"), required=False, max_length=500, strip=True
     )
 
 
 class CheckInNoteForm(forms.Form):
     note = forms.CharField(
-        label="What changed (optional)", required=False, max_length=500, strip=True
+        label=_("What changed (optional)"), required=False, max_length=500, strip=True
     )
 
 
 class HideForm(forms.Form):
     reason = forms.CharField(
-        label="Reason",
+        label=_("Reason"),
         max_length=500,
-        error_messages={"required": "Give a reason; the author will read it."},
+        error_messages={"required": _("Give a reason; the author will read it.")},
     )

@@ -14,13 +14,18 @@ by the hour, and a stored one is late by at most those few minutes.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.core.cache import cache
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from practices.events import render_comment
 from practices.models import Comment, Practice
@@ -43,7 +48,7 @@ def _key(comment: Comment) -> str:
         gone = parent.deleted_at is not None or parent.hidden_at is not None
         parts += ["gone" if gone else parent.author.display_name]
     digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=8).hexdigest()
-    return f"comment-html:{comment.pk}:{digest}"
+    return f"comment-html:{comment.pk}:{get_language()}:{digest}"
 
 
 def attach_comment_html(comments: Iterable[Comment]) -> None:
@@ -95,7 +100,7 @@ def _card_key(practice: Practice) -> str:
         *(f"{tag.slug}\x1e{tag.name}\x1e{tag.is_official}" for tag in tags),
     ]
     digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=8).hexdigest()
-    return f"card-html:{practice.pk}:{digest}"
+    return f"card-html:{practice.pk}:{get_language()}:{digest}"
 
 
 def attach_card_html(practices: Iterable[Practice]) -> None:
@@ -115,3 +120,39 @@ def attach_card_html(practices: Iterable[Practice]) -> None:
         practice.card_html = _safe(html)
     if fresh:
         cache.set_many(fresh, CARD_SECONDS)
+
+
+# --- Blocks shared by one kind of reader ----------------------------------------------------
+# A block kept for every reader of one kind (a thread as the members who may post in it see
+# it) holds nothing that is one reader's own. It is rendered with stand-ins for the two
+# things that are: the CSRF token of its forms and the reader's id, which each request puts
+# back with `fill_in`. The stand-ins are plain letters and digits, so escaping keeps them.
+CSRF_STAND_IN = "csrf0stand0in0a61f"
+READER_STAND_IN = "reader0stand0in0c29e"
+
+
+@dataclass
+class SharedBlock:
+    """A {% shared %} part of a page (practices/templatetags/pages.py): the HTML kept for
+    this kind of reader if there is one, else how to keep what is rendered now (None: it
+    is this reader's alone)."""
+
+    html: str | None = None
+    keep: Callable[[str], None] | None = None
+
+
+def render_shared(template_name: str, context: dict[str, Any]) -> str:
+    """`template_name` rendered without a request, its CSRF tokens left as stand-ins."""
+    return render_to_string(template_name, {**context, "csrf_token": CSRF_STAND_IN})
+
+
+def fill_in(html: str, *, request: HttpRequest | None) -> SafeString:
+    """A shared block with this request's CSRF token and reader in place of the stand-ins.
+    The token is asked for only if the block has a form, as rendering it would have."""
+    if CSRF_STAND_IN in html:
+        html = html.replace(CSRF_STAND_IN, get_token(request) if request is not None else "")
+    if READER_STAND_IN in html:
+        user = getattr(request, "user", None)
+        reader = str(user.pk) if user is not None and user.is_authenticated else ""
+        html = html.replace(READER_STAND_IN, reader)
+    return _safe(html)

@@ -31,6 +31,9 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, "td": {"align"}}
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
+# A table wider than a phone scrolls sideways in its own box rather than widening the page;
+# tabindex lets keyboard users reach that box and scroll it (WCAG 2.1.1).
+TABLE_SCROLL_OPEN = '<div class="table-scroll" tabindex="0">'
 
 
 @lru_cache(maxsize=1)
@@ -46,10 +49,14 @@ def render_markdown(text: str) -> str:
     if not text or not text.strip():
         return ""
     html = _parser().render(text)
-    return nh3.clean(
+    safe = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_SCHEMES,
         link_rel="nofollow noopener ugc",
+    )
+    # After cleaning, "<table>" can only be a real table: text is escaped, attributes dropped.
+    return safe.replace("<table>", TABLE_SCROLL_OPEN + "<table>").replace(
+        "</table>", "</table></div>"
     )

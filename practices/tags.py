@@ -3,6 +3,7 @@
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 MAX_TAGS = 10
 MAX_TAG_LENGTH = 50
@@ -27,12 +28,15 @@ def parse_tags(raw: str | list[str]) -> list[str]:
 def validate_tags(names: list[str]) -> list[str]:
     if len(names) > MAX_TAGS:
         raise ValidationError(
-            f"At most {MAX_TAGS} tags, please (you gave {len(names)}).", code="too_many_tags"
+            _("At most %(max_tags)s tags, please (you gave %(count)s)."),
+            code="too_many_tags",
+            params={"max_tags": MAX_TAGS, "count": len(names)},
         )
     too_long = [n for n in names if len(n) > MAX_TAG_LENGTH]
     if too_long:
         raise ValidationError(
-            f"A tag may have at most {MAX_TAG_LENGTH} characters: “{too_long[0][:60]}…” is too long.",
+            _("A tag may have at most %(max_length)s characters: “%(tag)s…” is too long."),
             code="tag_too_long",
+            params={"max_length": MAX_TAG_LENGTH, "tag": too_long[0][:60]},
         )
     return names

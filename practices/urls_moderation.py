@@ -10,6 +10,7 @@ urlpatterns = [
     # Members report (any member with a verified account who is not suspended)
     path("report/practice/<int:pk>/", reports.report_practice, name="report_practice"),
     path("report/comment/<int:pk>/", reports.report_comment, name="report_comment"),
+    path("report/adaptation/<int:pk>/", reports.report_adaptation, name="report_adaptation"),
     # Collections, public
     path("collections/", collections.collection_list, name="collections"),
     path("collections/<slug:slug>/", collections.collection_detail, name="collection"),
@@ -22,6 +23,11 @@ urlpatterns = [
         name="reported_practice",
     ),
     path("moderation/reports/comment/<int:pk>/", reports.reported_comment, name="reported_comment"),
+    path(
+        "moderation/reports/adaptation/<int:pk>/",
+        reports.reported_adaptation,
+        name="reported_adaptation",
+    ),
     path("moderation/approvals/", moderation.approvals, name="approvals"),
     path(
         "moderation/practices/<int:pk>/collect/",

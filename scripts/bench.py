@@ -9,7 +9,7 @@ writes everything to var/bench/<time>.json (and var/bench/latest.json).
 What it does, against the local PostgreSQL and Redis:
 1. two databases, seeded with `manage.py seed_bench` (small and large; a second run with the
    same sizes reuses them);
-2. in-process, on each database: queries per page (cold and warm listing cache) and the
+2. in-process, on each database: queries per page (cold and warm cache) and the
    p50 of the server time, anonymous (page cache off) and logged in; EXPLAIN of the search;
 3. the cluster (scripts/cluster.sh: 2 uvicorn workers behind nginx) on the large database,
    then wrk through nginx: the bare view and every page, anonymous and logged in,
@@ -96,8 +96,7 @@ QUICK = Profile(
     rounds=1,
     connections=8,
     inproc_repeats=3,
-    # Fewer sockets than the full run: joining a thread is announced to everyone in it, so
-    # opening 1,000 sockets on one thread costs minutes on these machines.
+    # Fewer sockets than the full run, to stay within a couple of minutes.
     fanout_sizes=(1, 50, 200),
     fanout_messages={1: 5, 50: 3, 200: 3},
     idle_sockets=200,
@@ -239,8 +238,10 @@ def inner_prepare(db_url: str) -> dict[str, Any]:
 
 
 def inner_pages(db_url: str, repeats: int) -> dict[str, Any]:
-    """Queries per page and the server time, in-process (no network, no page cache)."""
+    """Queries per page and the server time, in-process (no network, no page cache), beside
+    the bare view's in the same process."""
     os.environ["ANON_PAGE_CACHE_SECONDS"] = "0"
+    os.environ["BENCH_ENDPOINTS"] = "1"
     django_setup(db_url)
     from django.core.cache import cache
     from django.test import Client
@@ -257,24 +258,32 @@ def inner_pages(db_url: str, repeats: int) -> dict[str, Any]:
         "urls": urls,
         "pages": {},
     }
+
+    def p50_ms(client, url: str) -> float:
+        times = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+        return statistics.median(times)
+
     for page, url in urls.items():
         for who, client in clients.items():
             cache.clear()
             with count_queries() as cold:
                 status = client.get(url).status_code
+            # The first request after the cache was emptied starts the content generation,
+            # the second keeps what readers share under it: the third is a warm one.
+            client.get(url)
             with count_queries() as warm:
                 client.get(url)
-            times = []
-            for _ in range(repeats):
-                started = time.perf_counter()
-                client.get(url)
-                times.append((time.perf_counter() - started) * 1000)
             result["pages"][f"{page}/{who}"] = {
                 "status": status,
                 "queries_cold": cold.count,
                 "queries_warm": warm.count,
-                "p50_ms": statistics.median(times),
+                "p50_ms": p50_ms(client, url),
             }
+    result["bare"] = {who: p50_ms(client, "/bench/bare") for who, client in clients.items()}
     result["explain"] = explain_search()
     return result
 
@@ -570,6 +579,12 @@ def http_phase(env: Env, prepared: dict[str, Any], pids: list[int], db_url: str)
         settle(pids, db_url)
         cells["bare/anonymous"] = wrk(
             base + "/bench/bare", profile.wrk_seconds, profile.connections
+        )
+        # The same view with a member's session: what every logged-in page pays before its
+        # own work (the session, the member).
+        settle(pids, db_url)
+        cells["bare/member"] = wrk(
+            base + "/bench/bare", profile.wrk_seconds, profile.connections, member_cookie
         )
         for page in PAGES:
             url = base + prepared["urls"][page]
@@ -986,6 +1001,8 @@ def report(results: dict[str, Any]) -> str:
     out.append("| page | who | req/s | share of bare | p50 ms | p99 ms | errors |")
     out.append("|---|---|---:|---:|---:|---:|---:|")
     keys = ["bare/anonymous"] + [f"{p}/{w}" for p in PAGES for w in ("anonymous", "member")]
+    if all("bare/member" in r for r in rounds):
+        keys.insert(1, "bare/member")
     for key in keys:
         page, who = key.split("/")
         out.append(
@@ -995,8 +1012,9 @@ def report(results: dict[str, Any]) -> str:
             f"| {sum(r[key]['errors'] for r in rounds)} |"
         )
     out.append(
-        f"\nIn-process, page cache off: queries (cold/warm listing cache) and p50 server time "
-        f"at {small['practices']:,} and {large['practices']:,} practices:\n"
+        f"\nIn-process, page cache off: queries (cold: an empty cache; warm: what readers share "
+        f"kept) and p50 server time at {small['practices']:,} and {large['practices']:,} "
+        f"practices:\n"
     )
     out.append(f"| page | who | queries {small['practices']:,} | queries {large['practices']:,} "
                f"| p50 ms {small['practices']:,} | p50 ms {large['practices']:,} |")  # fmt: skip
@@ -1007,6 +1025,14 @@ def report(results: dict[str, Any]) -> str:
         out.append(
             f"| {page} | {who} | {a['queries_cold']}/{a['queries_warm']} "
             f"| {b['queries_cold']}/{b['queries_warm']} | {a['p50_ms']:.1f} | {b['p50_ms']:.1f} |"
+        )
+    if "bare" in small and "bare" in large:
+        out.append(
+            "\nThe bare view in the same processes, p50 ms: "
+            + ", ".join(
+                f"{who} {small['bare'][who]:.1f} / {large['bare'][who]:.1f}"
+                for who in ("anonymous", "member")
+            )
         )
     live = results["live"]
     out.append(

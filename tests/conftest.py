@@ -74,3 +74,15 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english_to_start():
+    """A request in French leaves French active in this thread (LocaleMiddleware activates,
+    nothing deactivates outside a server); every test starts from the default language."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import email
+import email.policy
 import json
 import os
 import socket
@@ -17,6 +19,7 @@ import struct
 import subprocess
 import sys
 import time
+from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import quote
 
@@ -43,6 +46,21 @@ def database_env() -> dict[str, str]:
     host = db.get("HOST") or "127.0.0.1"
     port = db.get("PORT") or 5432
     return {"DATABASE_URL": f"postgres://{auth}{host}:{port}/{db['NAME']}"}
+
+
+# What Django's file-based e-mail backend writes after every message.
+MAIL_SEPARATOR = b"\n" + b"-" * 79 + b"\n"
+
+
+def sent_mail(folder: Path) -> list[EmailMessage]:
+    """Every e-mail a server process wrote to `folder` (EMAIL_BACKEND=...filebased), oldest
+    first. The backend writes one file per connection, each message followed by a rule."""
+    messages = []
+    for path in sorted(folder.glob("*.log"), key=lambda p: (p.stat().st_mtime_ns, p.name)):
+        for chunk in path.read_bytes().split(MAIL_SEPARATOR):
+            if chunk.strip():
+                messages.append(email.message_from_bytes(chunk, policy=email.policy.default))
+    return messages
 
 
 class ServerProcess:

@@ -9,6 +9,9 @@ import logging
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.http.cookie import parse_cookie
+from django.utils.translation import get_supported_language_variant
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from practices import events
 
@@ -20,6 +23,29 @@ CLOSE_SERVER_ERROR = 1011
 CLOSE_LOGIN_REQUIRED = 4401
 CLOSE_SUSPENDED = 4403
 CLOSE_NOT_FOUND = 4404
+
+
+def reader_language(scope: dict) -> str:
+    """The interface language of the person on this socket, chosen as for their pages: their
+    saved choice, else the language cookie, else the browser's Accept-Language."""
+    codes = dict(settings.LANGUAGES)
+    user = scope.get("user")
+    if user is not None and user.is_authenticated and getattr(user, "language", "") in codes:
+        return user.language
+    headers = dict(scope.get("headers") or [])
+    cookies = scope.get("cookies")
+    if cookies is None:
+        cookies = parse_cookie(headers.get(b"cookie", b"").decode("latin-1"))
+    cookie = cookies.get(settings.LANGUAGE_COOKIE_NAME)
+    if cookie in codes:
+        return cookie
+    accept = headers.get(b"accept-language", b"").decode("latin-1")
+    for language, _quality in parse_accept_lang_header(accept):
+        try:
+            return get_supported_language_variant(language)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE
 
 
 class JsonSocket(AsyncWebsocketConsumer):

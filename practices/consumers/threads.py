@@ -8,6 +8,7 @@ connection stays open; nothing raised in here escapes it.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -19,14 +20,45 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
 from practices import broadcast, events
-from practices.consumers.base import CLOSE_NOT_FOUND, CLOSE_SUSPENDED, JsonSocket
+from practices import presence as readers
+from practices.consumers.base import (
+    CLOSE_NOT_FOUND,
+    CLOSE_SUSPENDED,
+    JsonSocket,
+    reader_language,
+)
 from practices.models import Practice
-from practices.presence import presence_join, presence_leave
+from practices.presence import (
+    presence_claim,
+    presence_join,
+    presence_leave,
+    presence_release,
+)
 from practices.selectors import comments as thread_selectors
 from practices.services import comments as comment_services
 from practices.services.comments import CommentError
 
 logger = logging.getLogger(__name__)
+
+# Presence broadcasts waiting out their interval, held so that none is collected before it
+# runs; one may outlive the socket that claimed it.
+_waiting: set[asyncio.Task] = set()
+
+
+def _count_and_claim(change: Callable[..., int], practice_id: int) -> tuple[int, bool]:
+    count = change(practice_id=practice_id)
+    return count, presence_claim(practice_id=practice_id)
+
+
+async def _broadcast_presence(practice_id: int, group: str) -> None:
+    """The thread's coalesced presence broadcast: the count once the interval is over."""
+    await asyncio.sleep(readers.PRESENCE_BROADCAST_SECONDS)
+    try:
+        count = await sync_to_async(presence_release)(practice_id=practice_id)
+    except Exception:
+        logger.exception("presence for practice %s not broadcast", practice_id)
+        return
+    await broadcast.agroup_send(group, events.presence(practice_id=practice_id, count=count))
 
 
 class BadMessage(Exception):
@@ -63,6 +95,7 @@ class ThreadConsumer(JsonSocket):
     counted: bool = False
     closing: bool = False
     member_group: str = ""
+    language: str = "en"
 
     # --- Connection -----------------------------------------------------------------------
 
@@ -82,6 +115,7 @@ class ThreadConsumer(JsonSocket):
             await self._close(CLOSE_NOT_FOUND)
             return
         self.practice: Practice = practice
+        self.language = reader_language(self.scope)
         self.joined = await broadcast.agroup_add(self.group, self.channel_name)
         await self._join_member_group(user)
         await self._send(events.hello(practice_id=self.practice_id, last_seq=practice.comment_seq))
@@ -96,17 +130,21 @@ class ThreadConsumer(JsonSocket):
             await self._count_presence(presence_leave)
 
     async def _count_presence(self, change: Callable[..., int]) -> None:
-        """Count this socket in or out, and tell the thread. Presence is a nicety: if the
-        cache fails, the socket works on without it."""
+        """Count this socket in or out. A joining socket is told the count at once; the
+        thread hears of it in the next coalesced broadcast (practices/presence.py). Presence
+        is a nicety: if the cache fails, the socket works on without it."""
         try:
-            count = await sync_to_async(change)(practice_id=self.practice_id)
+            count, claimed = await sync_to_async(_count_and_claim)(change, self.practice_id)
         except Exception:
             logger.exception("presence for practice %s not counted", self.practice_id)
             return
         self.counted = change is presence_join
-        await broadcast.agroup_send(
-            self.group, events.presence(practice_id=self.practice_id, count=count)
-        )
+        if self.counted:
+            await self._send(events.presence(practice_id=self.practice_id, count=count))
+        if claimed:
+            task = asyncio.create_task(_broadcast_presence(self.practice_id, self.group))
+            _waiting.add(task)
+            task.add_done_callback(_waiting.discard)
 
     # --- From the client ------------------------------------------------------------------
 
@@ -244,7 +282,10 @@ class ThreadConsumer(JsonSocket):
             batch = thread_selectors.thread_changes_after(
                 practice_id=self.practice_id, after_changed=cursor
             )
-            payloads.extend(events.replay_payload(comment, after=after) for comment in batch)
+            payloads.extend(
+                events.replay_payload(comment, after=after, language=self.language)
+                for comment in batch
+            )
             if len(batch) < thread_selectors.REPLAY_BATCH:
                 break
             cursor = batch[-1].changed_seq
@@ -258,13 +299,13 @@ class ThreadConsumer(JsonSocket):
     # --- From the group: only forward -----------------------------------------------------
 
     async def comment_created(self, event: dict) -> None:
-        await self._send(event)
+        await self._send(events.for_reader(event, self.language))
 
     async def comment_edited(self, event: dict) -> None:
-        await self._send(event)
+        await self._send(events.for_reader(event, self.language))
 
     async def comment_deleted(self, event: dict) -> None:
-        await self._send(event)
+        await self._send(events.for_reader(event, self.language))
 
     async def presence(self, event: dict) -> None:
         await self._send(event)

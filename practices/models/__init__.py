@@ -13,6 +13,7 @@ from practices.models.moderation import (
 )
 from practices.models.notifications import DigestDelivery, Notification, NotificationKind
 from practices.models.practices import (
+    PRACTICE_LANGUAGES,
     Area,
     OrganisationType,
     Practice,
@@ -55,6 +56,7 @@ __all__ = [
     "Report",
     "ReportReason",
     "ReportResolution",
+    "PRACTICE_LANGUAGES",
     "Stage",
     "Status",
     "Tag",

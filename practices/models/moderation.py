@@ -2,24 +2,26 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class ReportReason(models.TextChoices):
-    SPAM = "spam", "Spam"
-    ABUSE = "abuse", "Abuse or harassment"
-    OFF_TOPIC = "off_topic", "Off-topic"
-    PERSONAL_DATA = "personal_data", "Personal data"
-    OTHER = "other", "Other"
+    SPAM = "spam", _("Spam")
+    ABUSE = "abuse", _("Abuse or harassment")
+    OFF_TOPIC = "off_topic", _("Off-topic")
+    PERSONAL_DATA = "personal_data", _("Personal data")
+    OTHER = "other", _("Other")
 
 
 class ReportResolution(models.TextChoices):
-    DISMISSED = "dismissed", "Dismissed"
-    HIDDEN = "hidden", "Hidden"
-    EDITED = "edited", "Edited"
+    DISMISSED = "dismissed", _("Dismissed")
+    HIDDEN = "hidden", _("Hidden")
+    EDITED = "edited", _("Edited")
 
 
 class Report(models.Model):
-    """A member's report of a practice or a comment. One report per member and item."""
+    """A member's report of a practice, a comment or an adaptation. One report per member and
+    item."""
 
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports"
@@ -30,6 +32,14 @@ class Report(models.Model):
     # Set when the report is about a comment (practice is then the comment's practice).
     comment = models.ForeignKey(
         "practices.Comment", null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
+    )
+    # Set when the report is about an adaptation (practice is then the adapted original).
+    adaptation = models.ForeignKey(
+        "practices.Adaptation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reports",
     )
     reason = models.CharField(max_length=20, choices=ReportReason.choices)
     note = models.TextField(max_length=2000, blank=True)
@@ -50,7 +60,7 @@ class Report(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["reporter", "practice"],
-                condition=Q(comment__isnull=True),
+                condition=Q(comment__isnull=True, adaptation__isnull=True),
                 name="unique_practice_report",
             ),
             models.UniqueConstraint(
@@ -58,11 +68,25 @@ class Report(models.Model):
                 condition=Q(comment__isnull=False),
                 name="unique_comment_report",
             ),
+            models.UniqueConstraint(
+                fields=["reporter", "adaptation"],
+                condition=Q(adaptation__isnull=False),
+                name="unique_adaptation_report",
+            ),
+            models.CheckConstraint(
+                condition=Q(comment__isnull=True) | Q(adaptation__isnull=True),
+                name="report_one_item",
+            ),
         ]
         indexes = [models.Index(fields=["resolved_at", "created_at"], name="report_queue")]
 
     def __str__(self) -> str:
-        target = f"comment {self.comment_id}" if self.comment_id else f"practice {self.practice_id}"
+        if self.comment_id:
+            target = f"comment {self.comment_id}"
+        elif self.adaptation_id:
+            target = f"adaptation {self.adaptation_id}"
+        else:
+            target = f"practice {self.practice_id}"
         return f"report of {target} by {self.reporter_id}"
 
 

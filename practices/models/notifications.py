@@ -1,19 +1,20 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class NotificationKind(models.TextChoices):
-    NEW_PRACTICE = "new_practice", "New practice under a tag you follow"
-    NEW_COMMENT = "new_comment", "New comment on a practice you follow"
-    REPLY = "reply", "Reply to your comment"
-    MENTION = "mention", "Mention"
-    PRACTICE_VALIDATED = "practice_validated", "Your practice was validated"
-    PRACTICE_FEATURED = "practice_featured", "Your practice was featured"
-    PRACTICE_APPROVED = "practice_approved", "Your practice was approved"
-    REPORT_RESOLVED = "report_resolved", "Your report was handled"
-    MODERATION = "moderation", "A moderator acted on something of yours"
-    ADAPTATION = "adaptation", "Someone adapted a practice you follow"
-    CHECKIN = "checkin", "Is your practice still running?"
+    NEW_PRACTICE = "new_practice", _("New practice under a tag you follow")
+    NEW_COMMENT = "new_comment", _("New comment on a practice you follow")
+    REPLY = "reply", _("Reply to your comment")
+    MENTION = "mention", _("Mention")
+    PRACTICE_VALIDATED = "practice_validated", _("Your practice was validated")
+    PRACTICE_FEATURED = "practice_featured", _("Your practice was featured")
+    PRACTICE_APPROVED = "practice_approved", _("Your practice was approved")
+    REPORT_RESOLVED = "report_resolved", _("Your report was handled")
+    MODERATION = "moderation", _("A moderator acted on something of yours")
+    ADAPTATION = "adaptation", _("Someone adapted a practice you follow")
+    CHECKIN = "checkin", _("Is your practice still running?")
 
 
 class Notification(models.Model):

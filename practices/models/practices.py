@@ -1,45 +1,46 @@
-from django.conf import settings
+from django.conf import global_settings, settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_lazy
 from django_countries.fields import CountryField
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
 
 class Area(models.TextChoices):
-    EDUCATION = "education", "Education"
-    LANGUAGE = "language", "Language"
-    EMPLOYMENT = "employment", "Employment"
-    PARTICIPATION = "participation", "Civil society and participation"
-    HOUSING = "housing", "Housing and segregation"
-    HEALTH = "health", "Health"
-    OTHER = "other", "Other"
+    EDUCATION = "education", gettext_lazy("Education")
+    LANGUAGE = "language", gettext_lazy("Language")
+    EMPLOYMENT = "employment", gettext_lazy("Employment")
+    PARTICIPATION = "participation", gettext_lazy("Civil society and participation")
+    HOUSING = "housing", gettext_lazy("Housing and segregation")
+    HEALTH = "health", gettext_lazy("Health")
+    OTHER = "other", gettext_lazy("Other")
 
 
 class OrganisationType(models.TextChoices):
-    SCHOOL = "school", "School"
-    CITY = "city", "City administration"
-    NGO = "ngo", "NGO"
-    MIGRANT_ORG = "migrant_org", "Migrant organisation"
-    OTHER = "other", "Other"
+    SCHOOL = "school", gettext_lazy("School")
+    CITY = "city", gettext_lazy("City administration")
+    NGO = "ngo", gettext_lazy("NGO")
+    MIGRANT_ORG = "migrant_org", gettext_lazy("Migrant organisation")
+    OTHER = "other", gettext_lazy("Other")
 
 
 class Stage(models.TextChoices):
-    IDEA = "idea", "Idea"
-    PILOT = "pilot", "Pilot"
-    RUNNING = "running", "Running"
-    EVALUATED = "evaluated", "Evaluated"
-    ENDED = "ended", "Ended"
+    IDEA = "idea", gettext_lazy("Idea")
+    PILOT = "pilot", gettext_lazy("Pilot")
+    RUNNING = "running", gettext_lazy("Running")
+    EVALUATED = "evaluated", gettext_lazy("Evaluated")
+    ENDED = "ended", gettext_lazy("Ended")
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
+    DRAFT = "draft", gettext_lazy("Draft")
     # Published by its author but waiting for a moderator's approval (a new member's first).
-    PENDING = "pending", "Waiting for approval"
-    PUBLISHED = "published", "Published"
+    PENDING = "pending", gettext_lazy("Waiting for approval")
+    PUBLISHED = "published", gettext_lazy("Published")
 
 
 class TargetGroup(models.Model):
@@ -53,7 +54,13 @@ class TargetGroup(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (the names are in the catalogs; see
+        practices.services.target_groups)."""
+        return gettext(self.name)
 
 
 class Tag(TagBase):
@@ -63,8 +70,8 @@ class Tag(TagBase):
     is_official = models.BooleanField(default=False)
 
     class Meta:
-        verbose_name = "tag"
-        verbose_name_plural = "tags"
+        verbose_name = gettext_lazy("tag")
+        verbose_name_plural = gettext_lazy("tags")
 
     def get_absolute_url(self) -> str:
         return reverse("practices:tag", kwargs={"slug": self.slug})
@@ -108,6 +115,17 @@ class PracticeQuerySet(models.QuerySet):
         return self.visible()
 
 
+# The languages a practice can be written in: the European Union's official languages and
+# those of Europe's neighbours most spoken by the people it serves. The names are Django's,
+# so its own catalogs translate them.
+PRACTICE_LANGUAGE_CODES = ["ar", "bg", "bs", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr", "hu", "is", "it", "lt", "lv", "mk", "nb", "nl", "pl", "pt", "ro", "ru", "sk", "sl", "sq", "sr", "sv", "tr", "uk"]
+PRACTICE_LANGUAGES = sorted(
+    ((code, gettext_lazy(name)) for code, name in global_settings.LANGUAGES
+     if code in PRACTICE_LANGUAGE_CODES),
+    key=lambda choice: str(choice[1]),
+)
+
+
 class Practice(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="practices"
@@ -115,12 +133,12 @@ class Practice(models.Model):
     title = models.CharField(max_length=120)
     slug = models.SlugField(max_length=140, allow_unicode=False)
     summary = models.TextField(max_length=1000)
-    challenge = models.TextField("the challenge it answers", blank=True)
-    description = models.TextField("what was done")
-    results = models.TextField("results and evidence", blank=True)
-    resources = models.TextField("resources and funding", blank=True)
-    difficulties = models.TextField("difficulties met", blank=True)
-    transfer_tips = models.TextField("tips for transfer", blank=True)
+    challenge = models.TextField(gettext_lazy("the challenge it answers"), blank=True)
+    description = models.TextField(gettext_lazy("what was done"))
+    results = models.TextField(gettext_lazy("results and evidence"), blank=True)
+    resources = models.TextField(gettext_lazy("resources and funding"), blank=True)
+    difficulties = models.TextField(gettext_lazy("difficulties met"), blank=True)
+    transfer_tips = models.TextField(gettext_lazy("tips for transfer"), blank=True)
     # Markdown fields rendered and sanitised once, by the service that saves the practice.
     rendered = models.JSONField(default=dict, blank=True)
 
@@ -134,6 +152,14 @@ class Practice(models.Model):
     ended_on = models.DateField(null=True, blank=True)
     still_running = models.BooleanField(default=False)
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.RUNNING)
+    language = models.CharField(
+        gettext_lazy("written in"),
+        max_length=8,
+        choices=PRACTICE_LANGUAGES,
+        default="en",
+        db_default="en",
+        db_index=True,
+    )
     links = models.JSONField(default=list, blank=True)
     image = models.ImageField(upload_to="practices/%Y/%m/", blank=True)
 

@@ -4,6 +4,7 @@ like it (precomputed), and the yearly check-ins that keep its stage honest."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from practices.models.practices import OrganisationType, Practice, Stage
@@ -32,8 +33,8 @@ class Adaptation(models.Model):
     country = CountryField()
     organisation = models.CharField(max_length=150)
     organisation_type = models.CharField(max_length=20, choices=OrganisationType.choices)
-    changes = models.TextField("what you changed and why")
-    outcome = models.TextField("what came of it", blank=True)
+    changes = models.TextField(_("what you changed and why"))
+    outcome = models.TextField(_("what came of it"), blank=True)
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.PILOT)
     own_practice = models.ForeignKey(
         Practice,
@@ -84,10 +85,10 @@ class PracticeSimilarity(models.Model):
 
 
 class CheckInAnswer(models.TextChoices):
-    STILL_RUNNING = "still_running", "Still running"
-    MAINSTREAMED = "mainstreamed", "Mainstreamed into regular services"
-    CHANGED = "changed", "Changed"
-    ENDED = "ended", "Ended"
+    STILL_RUNNING = "still_running", _("Still running")
+    MAINSTREAMED = "mainstreamed", _("Mainstreamed into regular services")
+    CHANGED = "changed", _("Changed")
+    ENDED = "ended", _("Ended")
 
 
 class CheckIn(models.Model):
@@ -102,7 +103,7 @@ class CheckIn(models.Model):
     asked_at = models.DateTimeField()
     answered_at = models.DateTimeField(null=True, blank=True)
     answer = models.CharField(max_length=20, choices=CheckInAnswer.choices, blank=True)
-    note = models.CharField("what changed", max_length=500, blank=True)
+    note = models.CharField(_("what changed"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["practice", "-due_on"]

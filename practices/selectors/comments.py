@@ -43,19 +43,17 @@ def thread_for(*, practice: Practice, user) -> dict:
     user = user if user is not None else AnonymousUser()
     # Read before the comments: a comment saved in between is replayed, never missed.
     last_seq = practice.comment_seq
-    is_open = thread_open_to(practice=practice, user=user)
+    viewer = thread_viewer(practice=practice, user=user)
     comments: list[Comment] = []
-    if is_open:
+    if viewer["open"]:
         comments = list(
             Comment.objects.in_thread(practice.pk).select_related("author").order_by("seq")
         )
-    now = timezone.now()
+    _set_permissions(comments, user)
     by_id = {comment.pk: comment for comment in comments}
     top_level: list[Comment] = []
     for comment in comments:
         comment.thread_replies = []
-        comment.may_edit = comment_may_edit(comment=comment, user=user, now=now)
-        comment.may_delete = comment_may_delete(comment=comment, user=user)
     for comment in comments:
         parent = by_id.get(comment.parent_id) if comment.parent_id else None
         if parent is None:
@@ -64,13 +62,27 @@ def thread_for(*, practice: Practice, user) -> dict:
             comment.parent = parent
             parent.thread_replies.append(comment)
     attach_comment_html(comments)
+    return {
+        **viewer,
+        "comments": top_level,
+        "count": sum(1 for c in comments if c.deleted_at is None and c.hidden_at is None),
+        "last_seq": last_seq,
+        # Whose comments are in it, and when the newest was written: a thread kept for a kind
+        # of reader (practices/selectors/pages.py) is not theirs, and "3 minutes ago" ages.
+        "authors": frozenset(comment.author_id for comment in comments),
+        "newest_at": max((comment.created_at for comment in comments), default=None),
+    }
+
+
+def thread_viewer(*, practice: Practice, user) -> dict:
+    """What templates/practices/_comment_controls.html needs of the thread and the viewer:
+    may they read it, post in it, who are they."""
+    user = user if user is not None else AnonymousUser()
+    is_open = thread_open_to(practice=practice, user=user)
     refusal = comment_post_refusal(practice=practice, user=user) if is_open else None
     return {
         "practice": practice,
         "open": is_open,
-        "comments": top_level,
-        "count": sum(1 for c in comments if c.deleted_at is None and c.hidden_at is None),
-        "last_seq": last_seq,
         "may_post": is_open and refusal is None,
         "refusal": refusal,
         "viewer_id": user.pk if user.is_authenticated else "",
@@ -78,6 +90,20 @@ def thread_for(*, practice: Practice, user) -> dict:
         "edit_window": settings.COMMENT_EDIT_WINDOW_SECONDS,
         "max_length": settings.COMMENT_MAX_LENGTH,
     }
+
+
+def thread_comments_by(*, practice: Practice, user) -> list[Comment]:
+    """This member's comments in the thread, with what they may do with each (one query)."""
+    comments = list(Comment.objects.in_thread(practice.pk).filter(author_id=user.pk))
+    _set_permissions(comments, user)
+    return comments
+
+
+def _set_permissions(comments: list[Comment], user) -> None:
+    now = timezone.now()
+    for comment in comments:
+        comment.may_edit = comment_may_edit(comment=comment, user=user, now=now)
+        comment.may_delete = comment_may_delete(comment=comment, user=user)
 
 
 def thread_last_seq(*, practice_id: int) -> int:

@@ -16,7 +16,7 @@ from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from practices.models import Comment, ModerationAction, Practice, Report, Status
+from practices.models import Adaptation, Comment, ModerationAction, Practice, Report, Status
 from practices.selectors.practices import LIST_DEFERRED
 from practices.services.moderation import ACTION_LABELS
 
@@ -32,7 +32,7 @@ MEMBER_HISTORY = 20
 
 @dataclass
 class ReportedItem:
-    """One practice or comment with its reports, as the queue shows it."""
+    """One practice, comment or adaptation with its reports, as the queue shows it."""
 
     practice: Practice
     comment: Comment | None
@@ -40,14 +40,17 @@ class ReportedItem:
     first_at: datetime
     last_at: datetime
     reports: list[Report] = field(default_factory=list)
+    adaptation: Adaptation | None = None
 
     @property
     def kind(self) -> str:
-        return "comment" if self.comment is not None else "practice"
+        if self.comment is not None:
+            return "comment"
+        return "adaptation" if self.adaptation is not None else "practice"
 
     @property
-    def target(self) -> Practice | Comment:
-        return self.comment if self.comment is not None else self.practice
+    def target(self) -> Practice | Comment | Adaptation:
+        return self.comment or self.adaptation or self.practice
 
     @property
     def is_removed(self) -> bool:
@@ -63,59 +66,75 @@ def _open_groups() -> QuerySet:
     """Open reports grouped by item: the most reported first, then the oldest."""
     return (
         Report.objects.filter(resolved_at__isnull=True)
-        .values("practice_id", "comment_id")
+        .values("practice_id", "comment_id", "adaptation_id")
         .annotate(count=Count("id"), first_at=Min("created_at"), last_at=Max("created_at"))
-        .order_by("-count", "first_at", "practice_id", "comment_id")
+        .order_by("-count", "first_at", "practice_id", "comment_id", "adaptation_id")
     )
 
 
+def _item_key(comment_id: int | None, adaptation_id: int | None, practice_id: int) -> tuple:
+    if comment_id is not None:
+        return ("comment", comment_id)
+    if adaptation_id is not None:
+        return ("adaptation", adaptation_id)
+    return ("practice", practice_id)
+
+
 def _items_for(groups: list[dict], *, open_only: bool = True) -> list[ReportedItem]:
-    """The practices, comments and reports behind these groups: three queries at most."""
-    practice_ids = {g["practice_id"] for g in groups if g["comment_id"] is None}
-    comment_ids = {g["comment_id"] for g in groups if g["comment_id"] is not None}
+    """The practices, comments, adaptations and reports behind these groups: four queries at
+    most."""
+    keys = [_item_key(g["comment_id"], g["adaptation_id"], g["practice_id"]) for g in groups]
+    ids: dict[str, set[int]] = {"practice": set(), "comment": set(), "adaptation": set()}
+    for kind, pk in keys:
+        ids[kind].add(pk)
     practices = {
         p.pk: p
-        for p in Practice.objects.filter(pk__in=practice_ids)
+        for p in Practice.objects.filter(pk__in=ids["practice"])
         .select_related("author")
         .defer(*LIST_DEFERRED)
     }
     comments = {
         c.pk: c
-        for c in Comment.objects.filter(pk__in=comment_ids).select_related(
+        for c in Comment.objects.filter(pk__in=ids["comment"]).select_related(
             "author", "practice", "practice__author"
         )
     }
+    # An empty id set costs no query: a page with no reported adaptation stays at three.
+    adaptations = {
+        a.pk: a
+        for a in Adaptation.objects.filter(pk__in=ids["adaptation"]).select_related(
+            "author", "original", "original__author"
+        )
+    }
     reports = Report.objects.filter(
-        Q(comment_id__in=comment_ids) | Q(practice_id__in=practice_ids, comment__isnull=True)
+        Q(comment_id__in=ids["comment"])
+        | Q(adaptation_id__in=ids["adaptation"])
+        | Q(practice_id__in=ids["practice"], comment__isnull=True, adaptation__isnull=True)
     ).select_related("reporter", "resolved_by")
     if open_only:
         reports = reports.filter(resolved_at__isnull=True)
     by_item: dict[tuple[str, int], list[Report]] = {}
     for report in reports.order_by("created_at", "id"):
-        key = (
-            ("comment", report.comment_id)
-            if report.comment_id
-            else ("practice", report.practice_id)
-        )
+        key = _item_key(report.comment_id, report.adaptation_id, report.practice_id)
         by_item.setdefault(key, []).append(report)
     items = []
-    for group in groups:
-        if group["comment_id"] is not None:
-            comment = comments.get(group["comment_id"])
-            if comment is None:
-                continue
-            practice = comment.practice
-            key = ("comment", comment.pk)
+    for group, key in zip(groups, keys, strict=True):
+        kind, pk = key
+        comment = comments.get(pk) if kind == "comment" else None
+        adaptation = adaptations.get(pk) if kind == "adaptation" else None
+        if kind == "comment":
+            practice = comment.practice if comment is not None else None
+        elif kind == "adaptation":
+            practice = adaptation.original if adaptation is not None else None
         else:
-            comment = None
-            practice = practices.get(group["practice_id"])
-            if practice is None:
-                continue
-            key = ("practice", practice.pk)
+            practice = practices.get(pk)
+        if practice is None:
+            continue
         items.append(
             ReportedItem(
                 practice=practice,
                 comment=comment,
+                adaptation=adaptation,
                 count=group["count"],
                 first_at=group["first_at"],
                 last_at=group["last_at"],
@@ -134,13 +153,20 @@ def report_queue(*, page: Any = None, per_page: int = QUEUE_PER_PAGE) -> dict:
 
 
 def reported_item(
-    *, practice: Practice | None = None, comment: Comment | None = None
+    *,
+    practice: Practice | None = None,
+    comment: Comment | None = None,
+    adaptation: Adaptation | None = None,
 ) -> ReportedItem | None:
     """One item with every report ever made on it, open ones first; None if it has none."""
     if comment is not None:
         reports = Report.objects.filter(comment_id=comment.pk)
+    elif adaptation is not None:
+        reports = Report.objects.filter(adaptation_id=adaptation.pk)
     else:
-        reports = Report.objects.filter(practice_id=practice.pk, comment__isnull=True)
+        reports = Report.objects.filter(
+            practice_id=practice.pk, comment__isnull=True, adaptation__isnull=True
+        )
     reports = list(
         reports.select_related("reporter", "resolved_by").order_by(
             F("resolved_at").desc(nulls_first=True), "created_at", "id"
@@ -149,9 +175,14 @@ def reported_item(
     if not reports:
         return None
     open_reports = [r for r in reports if r.resolved_at is None]
+    if comment is not None:
+        practice = comment.practice
+    elif adaptation is not None:
+        practice = adaptation.original
     return ReportedItem(
-        practice=comment.practice if comment is not None else practice,
+        practice=practice,
         comment=comment,
+        adaptation=adaptation,
         count=len(open_reports),
         first_at=min(r.created_at for r in reports),
         last_at=max(r.created_at for r in reports),
@@ -162,6 +193,15 @@ def reported_item(
 def reported_comment_get(*, pk: int) -> Comment | None:
     return (
         Comment.objects.select_related("author", "practice", "practice__author", "parent__author")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def reported_adaptation_get(*, pk: int) -> Adaptation | None:
+    """Any adaptation, hidden ones too, with its author and the original."""
+    return (
+        Adaptation.objects.select_related("author", "original", "original__author")
         .filter(pk=pk)
         .first()
     )

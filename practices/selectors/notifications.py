@@ -33,11 +33,11 @@ def unread_count(*, user: Any) -> int:
     """The member's unread notifications, counted up to UNREAD_CAP (the bell says 99+)."""
     if user is None or not user.is_authenticated:
         return 0
-    return (
+    # Reading the ids (a hundred at most) costs Django less work than a count over a subquery.
+    return len(
         Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True)
         .order_by()
-        .values("pk")[:UNREAD_CAP]
-        .count()
+        .values_list("pk", flat=True)[:UNREAD_CAP]
     )
 
 

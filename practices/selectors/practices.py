@@ -15,7 +15,18 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.db.models import Case, Count, F, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Prefetch,
+    QuerySet,
+    Value,
+    When,
+    prefetch_related_objects,
+)
+from django.utils.translation import get_language, gettext, gettext_lazy
 from django_countries import countries
 
 from practices.caching import cached_refreshing
@@ -29,6 +40,7 @@ from practices.filters import (
 )
 from practices.fragments import attach_card_html
 from practices.models import (
+    PRACTICE_LANGUAGES,
     Area,
     OrganisationType,
     Practice,
@@ -214,7 +226,7 @@ def _facet_rows(name: str, queryset: QuerySet[Practice], selected: str | None) -
             .annotate(n=Count("id"))
             .order_by("targetgroup__position", "targetgroup__name")
         )
-        return [(r["targetgroup__slug"], r["targetgroup__name"], r["n"]) for r in rows]
+        return [(r["targetgroup__slug"], gettext(r["targetgroup__name"]), r["n"]) for r in rows]
     rows = queryset.order_by().values(name).annotate(n=Count("pk"))
     counts = {r[name]: r["n"] for r in rows}
     if name == "country":
@@ -222,7 +234,12 @@ def _facet_rows(name: str, queryset: QuerySet[Practice], selected: str | None) -
             ((code, countries.name(code) or code) for code in counts), key=lambda c: c[1]
         )
         return [(code, label, counts[code]) for code, label in named]
-    choices = {"area": Area, "organisation_type": OrganisationType, "stage": Stage}[name].choices
+    choices = {
+        "area": Area.choices,
+        "organisation_type": OrganisationType.choices,
+        "stage": Stage.choices,
+        "language": PRACTICE_LANGUAGES,
+    }[name]
     return [(value, label, counts[value]) for value, label in choices if value in counts]
 
 
@@ -250,6 +267,8 @@ def _count_and_facets(
     key_data = {k: str(v) for k, v in values.items() if k != "sort"}
     key_data["_skip"] = ",".join(skip)
     key_data["_cap"] = str(cap)
+    # Country and choice labels are stored translated.
+    key_data["_lang"] = get_language()
     digest = hashlib.sha256(json.dumps(key_data, sort_keys=True).encode()).hexdigest()
     return cached_refreshing(f"practices:listing:{digest}", compute, seconds)
 
@@ -273,7 +292,7 @@ def _facet_choices(
             label = str(known.get(selected, selected))
             choices.insert(0, FacetChoice(value=selected, label=label, count=0, selected=True))
         result[name] = choices
-        empty = known.get("", "Any tag")
+        empty = known.get("", gettext("Any tag"))
         options = [("", empty)] + [(c.value, f"{c.label} ({c.count})") for c in choices]
         form_field.widget = forms.Select(choices=options)
     return result
@@ -307,7 +326,7 @@ def practice_list(
     data = filters.copy() if hasattr(filters, "copy") else dict(filters or {})
     if tag is not None:
         data["tag"] = tag.slug
-    target_groups = list(TargetGroup.objects.values_list("slug", "name"))
+    target_groups = [(group.slug, group.label) for group in TargetGroup.objects.all()]
     filterset = PracticeFilterSet(
         data=data, queryset=Practice.objects.visible(), target_groups=target_groups
     )
@@ -341,7 +360,7 @@ def practice_list(
         active.append((filterset.form.fields[name].label, chosen.label if chosen else values[name]))
     for name in ("adapted", "unconfirmed"):
         if values.get(name):
-            active.append((filterset.form.fields[name].label, "yes"))
+            active.append((filterset.form.fields[name].label, gettext("yes")))
 
     return PracticeListing(
         filterset=filterset,
@@ -364,24 +383,15 @@ def practice_list(
 # --- One practice ----------------------------------------------------------------------------
 
 
-def practice_get_for_user(*, user: Any, pk: int) -> Practice | None:
-    """The practice if this viewer may read it, with author, tags and target groups (3 queries)."""
-    practice = (
-        Practice.objects.for_user(user)
-        .filter(pk=pk)
-        .select_related("author")
-        .prefetch_related(
-            tags_prefetch(),
-            Prefetch(
-                "target_groups",
-                queryset=TargetGroup.objects.order_by("position", "name"),
-                to_attr="target_group_list",
-            ),
-        )
-        .first()
-    )
+def practice_get_for_user(*, user: Any, pk: int, related: bool = True) -> Practice | None:
+    """The practice if this viewer may read it, with its author, tags and target groups
+    (3 queries). With `related` False, the row alone (1 query; the author is read when first
+    asked for), for the practice page, whose kept content needs neither."""
+    queryset = Practice.objects.for_user(user).filter(pk=pk)
+    practice = (queryset.select_related("author") if related else queryset).first()
     if practice is not None:
-        _attach_tags([practice], cards=False)
+        if related:
+            practice_attach_related(practice)
         # Links are checked when saved; this keeps anything else off the page as a link.
         practice.safe_links = [
             link
@@ -389,6 +399,21 @@ def practice_get_for_user(*, user: Any, pk: int) -> Practice | None:
             if isinstance(link, str) and link.lower().startswith(("http://", "https://"))
         ]
     return practice
+
+
+def practice_attach_related(practice: Practice) -> None:
+    """Load the practice's tags as `tag_list` and its target groups as `target_group_list`
+    (2 queries)."""
+    prefetch_related_objects(
+        [practice],
+        tags_prefetch(),
+        Prefetch(
+            "target_groups",
+            queryset=TargetGroup.objects.order_by("position", "name"),
+            to_attr="target_group_list",
+        ),
+    )
+    _attach_tags([practice], cards=False)
 
 
 # --- Revisions -------------------------------------------------------------------------------
@@ -400,13 +425,25 @@ _CHOICE_LABELS = {
     "stage": dict(Stage.choices),
     "status": dict(Status.choices),
 }
+# Snapshot keys that are not model fields, and fields whose verbose name Django derives from
+# the field's name (which no catalog translates).
 _EXTRA_LABELS = {
-    "tags": "Tags",
-    "target_groups": "Target groups",
-    "image": "Image",
-    "status": "Status",
-    "still_running": "Still running",
-    "links": "Links",
+    "title": gettext_lazy("Title"),
+    "summary": gettext_lazy("Summary"),
+    "country": gettext_lazy("Country"),
+    "city": gettext_lazy("City"),
+    "organisation": gettext_lazy("Organisation"),
+    "organisation_type": gettext_lazy("Organisation type"),
+    "area": gettext_lazy("Area"),
+    "started_on": gettext_lazy("Started on"),
+    "ended_on": gettext_lazy("Ended on"),
+    "stage": gettext_lazy("Stage"),
+    "tags": gettext_lazy("Tags"),
+    "target_groups": gettext_lazy("Target groups"),
+    "image": gettext_lazy("Image"),
+    "status": gettext_lazy("Status"),
+    "still_running": gettext_lazy("Still running"),
+    "links": gettext_lazy("Links"),
 }
 
 
@@ -439,7 +476,7 @@ def _as_text(name: str, value: Any, group_names: dict[str, str]) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
     if name == "country":
         return countries.name(value) or str(value) if value else ""
     if name in _CHOICE_LABELS:
@@ -476,7 +513,7 @@ def practice_revision_history(*, practice: Practice) -> list[RevisionEntry]:
         .select_related("editor")
         .order_by("number")
     )
-    group_names = dict(TargetGroup.objects.values_list("slug", "name"))
+    group_names = {group.slug: group.label for group in TargetGroup.objects.all()}
     entries: list[RevisionEntry] = []
     previous: dict[str, Any] | None = None
     for revision in revisions:

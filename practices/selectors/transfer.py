@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django_countries import countries
 
@@ -42,17 +42,27 @@ ROLE_ORGANISATION_TYPES = {
 def adaptations_for(*, practice: Practice, user: Any) -> list[Adaptation]:
     """The adaptations shown under a practice, newest first, with their authors and own
     practices (one query). Moderators also see hidden ones, and authors their own."""
-    queryset = Adaptation.objects.filter(original_id=practice.pk)
-    if not (user.is_authenticated and user.is_moderator):
-        visible = Q(hidden_at__isnull=True)
-        if user.is_authenticated:
-            visible |= Q(author_id=user.pk)
-        queryset = queryset.filter(visible)
-    items = list(
-        queryset.select_related("author", "own_practice")
+    return _shown_to(_every_adaptation(practice), user)
+
+
+def _every_adaptation(practice: Practice) -> list[Adaptation]:
+    """All of a practice's adaptations, hidden ones too (a handful; one query)."""
+    return list(
+        Adaptation.objects.filter(original_id=practice.pk)
+        .select_related("author", "own_practice")
         .defer(*(f"own_practice__{name}" for name in LIST_DEFERRED))
         .order_by("-created_at", "-id")
     )
+
+
+def _shown_to(adaptations: list[Adaptation], user: Any) -> list[Adaptation]:
+    member = user.is_authenticated
+    moderator = member and user.is_moderator
+    items = [
+        item
+        for item in adaptations
+        if item.hidden_at is None or moderator or (member and item.author_id == user.pk)
+    ]
     for item in items:
         own = item.own_practice
         item.own_practice_shown = (
@@ -67,6 +77,16 @@ def adaptation_get_for_author(*, user: Any, pk: int) -> Adaptation | None:
     return (
         Adaptation.objects.select_related("original")
         .filter(pk=pk, author_id=user.pk, original__in=Practice.objects.visible())
+        .first()
+    )
+
+
+def adaptation_get_visible(*, pk: int) -> Adaptation | None:
+    """An adaptation anyone may read (not hidden, on a readable original), with its original."""
+    return (
+        Adaptation.objects.visible()
+        .select_related("author", "original", "original__author")
+        .filter(pk=pk)
         .first()
     )
 
@@ -113,6 +133,13 @@ def adaptations_by_author(*, author: Any, viewer: Any) -> list[Adaptation]:
 
 def _organisation_types_of(user: Any) -> set[str]:
     return ROLE_ORGANISATION_TYPES.get(getattr(user, "role", ""), set())
+
+
+def similar_context_key(user: Any) -> str:
+    """Everything about the reader that "in a context like yours" depends on, as text."""
+    if not user.is_authenticated:
+        return "-"
+    return f"{','.join(sorted(_organisation_types_of(user)))}/{user.country or ''}"
 
 
 @dataclass
@@ -347,25 +374,31 @@ def practice_places(*, practice: Practice, adaptations: list[Adaptation]) -> Til
 class PracticeTransfer:
     adaptations: list[Adaptation]
     adaptation_count: int
-    places: TileMap
+    # Only drawn when there are adaptations to show.
+    places: TileMap | None
     similar: SimilarPractices
     checkin: CheckInStatus
     adapted_from: Adaptation | None
     may_adapt: bool
     is_author: bool
+    # Who wrote any of the practice's adaptations, hidden ones included: their page shows
+    # their own (an edit link, a hidden one), so it is not the one other readers share.
+    adaptation_authors: frozenset[int] = frozenset()
 
 
 def practice_transfer(*, practice: Practice, user: Any) -> PracticeTransfer:
     """What the practice page shows about transfer: four queries whatever the numbers."""
-    adaptations = adaptations_for(practice=practice, user=user)
+    every = _every_adaptation(practice)
+    adaptations = _shown_to(every, user)
     is_author = bool(user.is_authenticated and user.pk == practice.author_id)
     return PracticeTransfer(
         adaptations=adaptations,
         adaptation_count=sum(1 for a in adaptations if a.hidden_at is None),
-        places=practice_places(practice=practice, adaptations=adaptations),
+        places=practice_places(practice=practice, adaptations=adaptations) if adaptations else None,
         similar=similar_for(practice=practice, user=user),
         checkin=checkin_status(practice=practice),
         adapted_from=adapted_from(practice=practice),
         may_adapt=practice.is_visible and not is_author,
         is_author=is_author,
+        adaptation_authors=frozenset(item.author_id for item in every),
     )

@@ -11,7 +11,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils.formats import number_format
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from practices.markdown import render_markdown
@@ -31,13 +33,15 @@ def _clean(title: Any, introduction: Any) -> tuple[str, str]:
     introduction = introduction.strip() if isinstance(introduction, str) else ""
     errors: dict[str, str] = {}
     if not title:
-        errors["title"] = "A collection needs a title."
+        errors["title"] = _("A collection needs a title.")
     elif len(title) > TITLE_MAX_LENGTH:
-        errors["title"] = f"Keep the title under {TITLE_MAX_LENGTH} characters."
+        errors["title"] = _("Keep the title under %(max_length)s characters.") % {
+            "max_length": TITLE_MAX_LENGTH
+        }
     if len(introduction) > INTRODUCTION_MAX_LENGTH:
-        errors["introduction"] = (
-            f"Keep the introduction under {INTRODUCTION_MAX_LENGTH:,} characters."
-        )
+        errors["introduction"] = _("Keep the introduction under %(max_length)s characters.") % {
+            "max_length": number_format(INTRODUCTION_MAX_LENGTH, force_grouping=True)
+        }
     if errors:
         raise ValidationError(errors)
     return title, introduction
@@ -121,14 +125,24 @@ def collection_add_practice(
     moderation_check(moderator)
     note = " ".join(note.split()) if isinstance(note, str) else ""
     if len(note) > NOTE_MAX_LENGTH:
-        raise ValidationError({"note": f"Keep the note under {NOTE_MAX_LENGTH} characters."})
+        raise ValidationError(
+            {
+                "note": _("Keep the note under %(max_length)s characters.")
+                % {"max_length": NOTE_MAX_LENGTH}
+            }
+        )
     current = Collection.objects.select_for_update().get(pk=collection.pk)
     if not practice.is_visible:
         raise ValidationError(
-            {"practice": "Only a published, visible practice can join a collection."}
+            {"practice": _("Only a published, visible practice can join a collection.")}
         )
     if current.items.filter(practice_id=practice.pk).exists():
-        raise ValidationError({"practice": f"“{practice.title}” is already in this collection."})
+        raise ValidationError(
+            {
+                "practice": _("“%(title)s” is already in this collection.")
+                % {"title": practice.title}
+            }
+        )
     last = current.items.aggregate(n=Max("position"))["n"] or 0
     item = CollectionItem.objects.create(
         collection=current, practice=practice, position=last + 1, note=note
@@ -163,7 +177,9 @@ def collection_remove_practice(
     current = Collection.objects.select_for_update().get(pk=collection.pk)
     item = current.items.filter(practice_id=practice.pk).first()
     if item is None:
-        raise ValidationError(f"“{practice.title}” is not in this collection.")
+        raise ValidationError(
+            _("“%(title)s” is not in this collection.") % {"title": practice.title}
+        )
     # A collection item is the moderators' arrangement, not a member's writing.
     item.delete()
     _renumber(current)
@@ -183,12 +199,14 @@ def collection_move_practice(
     """Move a practice one place up or down. At either end, nothing moves."""
     moderation_check(moderator)
     if direction not in ("up", "down"):
-        raise ValidationError("Move a practice up or down.")
+        raise ValidationError(_("Move a practice up or down."))
     current = Collection.objects.select_for_update().get(pk=collection.pk)
     items = _renumber(current)
     index = next((i for i, item in enumerate(items) if item.practice_id == practice.pk), None)
     if index is None:
-        raise ValidationError(f"“{practice.title}” is not in this collection.")
+        raise ValidationError(
+            _("“%(title)s” is not in this collection.") % {"title": practice.title}
+        )
     other = index - 1 if direction == "up" else index + 1
     if not 0 <= other < len(items):
         return current

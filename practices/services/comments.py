@@ -16,6 +16,9 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from forum import anon_cache
 from practices import events
@@ -45,24 +48,24 @@ class CommentError(Exception):
 def comment_post_refusal(*, practice: Practice, user) -> CommentError | None:
     """Why this user may not post in this practice's thread now, or None if they may."""
     if user is None or not user.is_authenticated or not user.is_active:
-        return CommentError("login_required", "Log in to take part in the discussion.")
+        return CommentError("login_required", _("Log in to take part in the discussion."))
     if not user.email_verified:
         return CommentError(
-            "not_verified", "Verify your e-mail address before taking part in the discussion."
+            "not_verified", _("Verify your e-mail address before taking part in the discussion.")
         )
     if user.is_suspended:
-        return CommentError("suspended", "Your account is suspended.")
+        return CommentError("suspended", _("Your account is suspended."))
     return _thread_refusal(practice=practice, user=user)
 
 
 def _thread_refusal(*, practice: Practice, user) -> CommentError | None:
     is_author = user.pk == practice.author_id
     if not practice.is_published and not is_author:
-        return CommentError("thread_closed", "This discussion is not open.")
+        return CommentError("thread_closed", _("This discussion is not open."))
     if practice.hidden_at is not None and not (is_author or user.is_moderator):
-        return CommentError("thread_closed", "This discussion is not open.")
+        return CommentError("thread_closed", _("This discussion is not open."))
     if practice.locked_at is not None and not user.is_moderator:
-        return CommentError("thread_locked", "This discussion is closed to new comments.")
+        return CommentError("thread_locked", _("This discussion is closed to new comments."))
     return None
 
 
@@ -94,15 +97,19 @@ def comment_may_delete(*, comment: Comment, user) -> bool:
 
 def _clean_body(body) -> str:
     if not isinstance(body, str):
-        raise CommentError("body_empty", "Write something before posting.")
+        raise CommentError("body_empty", _("Write something before posting."))
     body = body.strip()
     if not body:
-        raise CommentError("body_empty", "Write something before posting.")
+        raise CommentError("body_empty", _("Write something before posting."))
     limit = settings.COMMENT_MAX_LENGTH
     if len(body) > limit:
         raise CommentError(
             "body_too_long",
-            f"A comment can be at most {limit:,} characters long; this one has {len(body):,}.",
+            _("A comment can be at most %(limit)s characters long; this one has %(count)s.")
+            % {
+                "limit": number_format(limit, force_grouping=True),
+                "count": number_format(len(body), force_grouping=True),
+            },
         )
     return body
 
@@ -114,18 +121,20 @@ def _resolve_parent(*, practice: Practice, parent: Comment | int | None) -> Comm
         return None
     if not isinstance(parent, Comment):
         if isinstance(parent, bool) or not isinstance(parent, int):
-            raise CommentError("bad_parent", "The comment you are replying to does not exist.")
+            raise CommentError("bad_parent", _("The comment you are replying to does not exist."))
         parent = (
             Comment.objects.select_related("author", "parent__author")
             .filter(pk=parent, practice_id=practice.pk)
             .first()
         )
     if parent is None or parent.practice_id != practice.pk:
-        raise CommentError("bad_parent", "The comment you are replying to is not in this thread.")
+        raise CommentError(
+            "bad_parent", _("The comment you are replying to is not in this thread.")
+        )
     if parent.parent_id is not None:
         parent = parent.parent
     if parent.deleted_at is not None or parent.hidden_at is not None:
-        raise CommentError("bad_parent", "The comment you are replying to was deleted.")
+        raise CommentError("bad_parent", _("The comment you are replying to was deleted."))
     return parent
 
 
@@ -193,9 +202,18 @@ def comment_create(
     if not limit.allowed:
         raise CommentError(
             "rate_limited",
-            f"You can post {settings.POST_RATE_LIMIT} comments every "
-            f"{settings.POST_RATE_WINDOW_SECONDS} seconds. "
-            f"Please wait {limit.retry_after} seconds and try again.",
+            ngettext(
+                "You can post %(limit)s comments every %(window)s seconds. "
+                "Please wait %(wait)s second and try again.",
+                "You can post %(limit)s comments every %(window)s seconds. "
+                "Please wait %(wait)s seconds and try again.",
+                limit.retry_after,
+            )
+            % {
+                "limit": settings.POST_RATE_LIMIT,
+                "window": settings.POST_RATE_WINDOW_SECONDS,
+                "wait": limit.retry_after,
+            },
             retry_after=limit.retry_after,
         )
 
@@ -234,20 +252,26 @@ def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
     if refusal is not None:
         raise refusal
     if comment.author_id != editor.pk and not editor.is_moderator:
-        raise CommentError("forbidden", "You can only edit your own comments.")
+        raise CommentError("forbidden", _("You can only edit your own comments."))
     if comment.deleted_at is not None or comment.hidden_at is not None:
-        raise CommentError("comment_deleted", "This comment was deleted.")
+        raise CommentError("comment_deleted", _("This comment was deleted."))
     if not comment_may_edit(comment=comment, user=editor):
         minutes = settings.COMMENT_EDIT_WINDOW_SECONDS // 60
         raise CommentError(
-            "edit_window_closed", f"Comments can be edited for {minutes} minutes after posting."
+            "edit_window_closed",
+            ngettext(
+                "Comments can be edited for %(minutes)s minute after posting.",
+                "Comments can be edited for %(minutes)s minutes after posting.",
+                minutes,
+            )
+            % {"minutes": minutes},
         )
     body = _clean_body(body)
 
     locked = _lock_thread(comment.practice_id)
     current = Comment.objects.select_related("author", "parent__author").get(pk=comment.pk)
     if current.deleted_at is not None or current.hidden_at is not None:
-        raise CommentError("comment_deleted", "This comment was deleted.")
+        raise CommentError("comment_deleted", _("This comment was deleted."))
     if current.body == body:
         return current
     current.changed_seq = _take_seq(locked)
@@ -265,9 +289,9 @@ def comment_delete(*, comment: Comment, user) -> Comment:
     """Soft-delete one's own comment: readers see "comment deleted", the text stays in the
     database. Broadcasts comment.deleted on commit; deleting twice changes nothing."""
     if user is None or not user.is_authenticated or not user.is_active:
-        raise CommentError("login_required", "Log in to take part in the discussion.")
+        raise CommentError("login_required", _("Log in to take part in the discussion."))
     if comment.author_id != user.pk:
-        raise CommentError("forbidden", "You can only delete your own comments.")
+        raise CommentError("forbidden", _("You can only delete your own comments."))
 
     locked = _lock_thread(comment.practice_id)
     current = Comment.objects.select_related("author", "parent__author").get(pk=comment.pk)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from practices.models import NotificationKind, Practice
@@ -26,9 +27,9 @@ def _check_moderator(user: User) -> None:
     moderation_check(user)
 
 
-def _check_visible(practice: Practice, action: str) -> None:
+def _check_visible(practice: Practice, refusal: str) -> None:
     if not practice.is_visible:
-        raise ValidationError(f"Only a published, visible practice can be {action}.")
+        raise ValidationError(refusal)
 
 
 def _locked(practice: Practice) -> Practice:
@@ -45,7 +46,7 @@ def practice_validate(*, practice: Practice, moderator: User, reason: str = "") 
     _check_moderator(moderator)
     reason = clean_reason(reason, required=False)
     practice = _locked(practice)
-    _check_visible(practice, "validated")
+    _check_visible(practice, _("Only a published, visible practice can be validated."))
     if practice.validated_at is None:
         practice.validated_at = timezone.now()
         practice.save(update_fields=["validated_at"])
@@ -58,8 +59,10 @@ def practice_validate(*, practice: Practice, moderator: User, reason: str = "") 
             dedupe_key=f"practice-validated:{practice.pk}:{practice.validated_at:%Y%m%d%H%M%S%f}",
             actor=moderator,
             practice=practice,
-            message=f"The moderators reviewed “{practice.title}” and validated it as a good "
-            "practice.",
+            message=lambda: (
+                _("The moderators reviewed “%(title)s” and validated it as a good practice.")
+                % {"title": practice.title}
+            ),
         )
     return practice
 
@@ -85,7 +88,7 @@ def practice_feature(*, practice: Practice, moderator: User, reason: str = "") -
     _check_moderator(moderator)
     reason = clean_reason(reason, required=False)
     practice = _locked(practice)
-    _check_visible(practice, "featured")
+    _check_visible(practice, _("Only a published, visible practice can be featured."))
     if practice.featured_at is None:
         practice.featured_at = timezone.now()
         practice.save(update_fields=["featured_at"])
@@ -98,7 +101,9 @@ def practice_feature(*, practice: Practice, moderator: User, reason: str = "") -
             dedupe_key=f"practice-featured:{practice.pk}:{practice.featured_at:%Y%m%d%H%M%S%f}",
             actor=moderator,
             practice=practice,
-            message=f"“{practice.title}” is now featured on the start page.",
+            message=lambda: (
+                _("“%(title)s” is now featured on the start page.") % {"title": practice.title}
+            ),
         )
     return practice
 

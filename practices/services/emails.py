@@ -20,7 +20,8 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.models import EmailFrequency, User
 from accounts.services import user_set_email_frequency
@@ -72,17 +73,17 @@ def unsubscribe_member(*, token: str) -> User:
     try:
         data = signer.unsign_object(token or "", max_age=max_age)
     except signing.SignatureExpired:
-        raise UnsubscribeError("expired", "This unsubscribe link is too old to use.") from None
+        raise UnsubscribeError("expired", _("This unsubscribe link is too old to use.")) from None
     except (signing.BadSignature, ValueError, TypeError, UnicodeError):
-        raise UnsubscribeError("invalid", "This unsubscribe link is not valid.") from None
+        raise UnsubscribeError("invalid", _("This unsubscribe link is not valid.")) from None
     if not isinstance(data, dict) or data.get("p") != UNSUBSCRIBE_PURPOSE:
-        raise UnsubscribeError("invalid", "This unsubscribe link is not valid.")
+        raise UnsubscribeError("invalid", _("This unsubscribe link is not valid."))
     user_id = data.get("u")
     if isinstance(user_id, bool) or not isinstance(user_id, int):
-        raise UnsubscribeError("invalid", "This unsubscribe link is not valid.")
+        raise UnsubscribeError("invalid", _("This unsubscribe link is not valid."))
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
-        raise UnsubscribeError("invalid", "This unsubscribe link is not valid.")
+        raise UnsubscribeError("invalid", _("This unsubscribe link is not valid."))
     return user
 
 
@@ -133,22 +134,23 @@ def notification_email(*, notification: Notification) -> EmailMultiAlternatives:
     """The e-mail for one notification; needs its recipient, actor, practice and comment
     loaded."""
     user = notification.recipient
-    (item,) = notification_selectors.notifications_decorated(
-        user=user, notifications=[notification]
-    )
-    item.target_absolute_url = absolute_url(item.target_url) if item.target_url else ""
-    subject = render_to_string(
-        "notifications/email/notification_subject.txt", {"notification": item}
-    )
-    return _message(
-        user=user,
-        subject=subject,
-        template="notification",
-        context={
-            "notification": item,
-            "notifications_url": absolute_url(reverse("notifications:inbox")),
-        },
-    )
+    with translation.override(user.preferred_language):
+        (item,) = notification_selectors.notifications_decorated(
+            user=user, notifications=[notification]
+        )
+        item.target_absolute_url = absolute_url(item.target_url) if item.target_url else ""
+        subject = render_to_string(
+            "notifications/email/notification_subject.txt", {"notification": item}
+        )
+        return _message(
+            user=user,
+            subject=subject,
+            template="notification",
+            context={
+                "notification": item,
+                "notifications_url": absolute_url(reverse("notifications:inbox")),
+            },
+        )
 
 
 def _claim_notification_emails(*, now: datetime, limit: int) -> list[int]:
@@ -264,17 +266,18 @@ def digest_release(*, delivery: DigestDelivery) -> None:
 
 
 def digest_email(*, user: User, digest: Any) -> EmailMultiAlternatives:
-    subject = render_to_string("notifications/email/digest_subject.txt", {"digest": digest})
-    return _message(
-        user=user,
-        subject=subject,
-        template="digest",
-        context={
-            "digest": digest,
-            "feed_url": absolute_url(reverse("notifications:feed")),
-            "notifications_url": absolute_url(reverse("notifications:inbox")),
-        },
-    )
+    with translation.override(user.preferred_language):
+        subject = render_to_string("notifications/email/digest_subject.txt", {"digest": digest})
+        return _message(
+            user=user,
+            subject=subject,
+            template="digest",
+            context={
+                "digest": digest,
+                "feed_url": absolute_url(reverse("notifications:feed")),
+                "notifications_url": absolute_url(reverse("notifications:inbox")),
+            },
+        )
 
 
 @dataclass
@@ -323,7 +326,9 @@ def digests_send(*, frequencies: tuple[str, ...] = DIGEST_FREQUENCIES, now=None)
     ).order_by("pk")
     with get_connection(fail_silently=False) as mail:
         for user in members.iterator(chunk_size=500):
-            outcome, _ = digest_send(user=user, frequency=user.email_frequency, now=now, mail=mail)
+            outcome, _delivery = digest_send(
+                user=user, frequency=user.email_frequency, now=now, mail=mail
+            )
             if outcome == "sent":
                 run.sent += 1
                 run.by_frequency[user.email_frequency] = (

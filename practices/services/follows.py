@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from practices.models import Practice, PracticeFollow, Tag, TagFollow
@@ -17,23 +18,23 @@ from practices.models import Practice, PracticeFollow, Tag, TagFollow
 
 def _check_may_follow(user: User) -> None:
     if not user.is_authenticated or not user.is_active:
-        raise PermissionDenied("Log in to follow tags and practices.")
+        raise PermissionDenied(_("Log in to follow tags and practices."))
     if not user.email_verified:
-        raise PermissionDenied("Verify your e-mail address before following tags and practices.")
+        raise PermissionDenied(_("Verify your e-mail address before following tags and practices."))
     if user.is_suspended:
-        raise PermissionDenied("Your account is suspended: you cannot follow tags or practices.")
+        raise PermissionDenied(_("Your account is suspended: you cannot follow tags or practices."))
 
 
 def _check_may_stop(user: User) -> None:
     if not user.is_authenticated or not user.is_active:
-        raise PermissionDenied("Log in to change what you follow.")
+        raise PermissionDenied(_("Log in to change what you follow."))
 
 
 @transaction.atomic
 def tag_follow(*, user: User, tag: Tag) -> TagFollow:
     """The member follows the tag; following it again changes nothing."""
     _check_may_follow(user)
-    follow, _ = TagFollow.objects.get_or_create(user=user, tag=tag)
+    follow, _created = TagFollow.objects.get_or_create(user=user, tag=tag)
     return follow
 
 

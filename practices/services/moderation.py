@@ -8,6 +8,7 @@ members wrote: hiding is soft, and the text stays in the database.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +16,8 @@ from django.db import models, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from forum import anon_cache
@@ -37,36 +40,36 @@ REASON_MAX_LENGTH = 500
 
 # Every action the log knows, with the words the log page uses for it.
 ACTION_LABELS: dict[str, str] = {
-    "practice.hide": "Hid a practice",
-    "practice.restore": "Restored a practice",
-    "practice.lock": "Closed a discussion",
-    "practice.unlock": "Reopened a discussion",
-    "practice.approve": "Approved a practice",
-    "practice.reject": "Sent a practice back to its author",
-    "practice.validate": "Validated a practice",
-    "practice.unvalidate": "Withdrew a validation",
-    "practice.feature": "Featured a practice",
-    "practice.unfeature": "Stopped featuring a practice",
-    "comment.hide": "Hid a comment",
-    "comment.restore": "Restored a comment",
-    "adaptation.hide": "Hid an adaptation",
-    "adaptation.restore": "Restored an adaptation",
-    "report.resolve": "Resolved reports",
-    "tag.create": "Created a tag",
-    "tag.rename": "Renamed a tag",
-    "tag.merge": "Merged a tag into another",
-    "tag.describe": "Described a tag",
-    "tag.official": "Marked a tag official",
-    "tag.unofficial": "Unmarked an official tag",
-    "collection.create": "Created a collection",
-    "collection.update": "Changed a collection",
-    "collection.add": "Added a practice to a collection",
-    "collection.remove": "Removed a practice from a collection",
-    "collection.move": "Reordered a collection",
-    "user.suspend": "Suspended a member",
-    "user.unsuspend": "Lifted a suspension",
-    "user.grant_moderation": "Made a member moderator",
-    "user.revoke_moderation": "Took moderation away",
+    "practice.hide": gettext_lazy("Hid a practice"),
+    "practice.restore": gettext_lazy("Restored a practice"),
+    "practice.lock": gettext_lazy("Closed a discussion"),
+    "practice.unlock": gettext_lazy("Reopened a discussion"),
+    "practice.approve": gettext_lazy("Approved a practice"),
+    "practice.reject": gettext_lazy("Sent a practice back to its author"),
+    "practice.validate": gettext_lazy("Validated a practice"),
+    "practice.unvalidate": gettext_lazy("Withdrew a validation"),
+    "practice.feature": gettext_lazy("Featured a practice"),
+    "practice.unfeature": gettext_lazy("Stopped featuring a practice"),
+    "comment.hide": gettext_lazy("Hid a comment"),
+    "comment.restore": gettext_lazy("Restored a comment"),
+    "adaptation.hide": gettext_lazy("Hid an adaptation"),
+    "adaptation.restore": gettext_lazy("Restored an adaptation"),
+    "report.resolve": gettext_lazy("Resolved reports"),
+    "tag.create": gettext_lazy("Created a tag"),
+    "tag.rename": gettext_lazy("Renamed a tag"),
+    "tag.merge": gettext_lazy("Merged a tag into another"),
+    "tag.describe": gettext_lazy("Described a tag"),
+    "tag.official": gettext_lazy("Marked a tag official"),
+    "tag.unofficial": gettext_lazy("Unmarked an official tag"),
+    "collection.create": gettext_lazy("Created a collection"),
+    "collection.update": gettext_lazy("Changed a collection"),
+    "collection.add": gettext_lazy("Added a practice to a collection"),
+    "collection.remove": gettext_lazy("Removed a practice from a collection"),
+    "collection.move": gettext_lazy("Reordered a collection"),
+    "user.suspend": gettext_lazy("Suspended a member"),
+    "user.unsuspend": gettext_lazy("Lifted a suspension"),
+    "user.grant_moderation": gettext_lazy("Made a member moderator"),
+    "user.revoke_moderation": gettext_lazy("Took moderation away"),
 }
 
 TARGET_TYPES: dict[type[models.Model], str] = {
@@ -92,17 +95,23 @@ def moderation_check(user: Any) -> None:
         and user.is_moderator
         and not user.is_suspended
     ):
-        raise PermissionDenied("Only moderators may do this.")
+        raise PermissionDenied(_("Only moderators may do this."))
 
 
 def clean_reason(reason: Any, *, required: bool, max_length: int = REASON_MAX_LENGTH) -> str:
     """The reason a moderator gave, trimmed; a clear error when it is missing or too long."""
     text = reason.strip() if isinstance(reason, str) else ""
     if required and not text:
-        raise ValidationError({"reason": "Give a reason: it goes into the log."}, code="required")
+        raise ValidationError(
+            {"reason": _("Give a reason: it goes into the log.")}, code="required"
+        )
     if len(text) > max_length:
         raise ValidationError(
-            {"reason": f"Keep the reason under {max_length} characters."}, code="max_length"
+            {
+                "reason": _("Keep the reason under %(max_length)s characters.")
+                % {"max_length": max_length}
+            },
+            code="max_length",
         )
     return text
 
@@ -156,7 +165,7 @@ def _tell(
     *,
     recipient: User,
     entry: ModerationAction,
-    message: str,
+    message: Callable[[], str],
     kind: str = NotificationKind.MODERATION,
     practice: Practice | None = None,
     comment: Comment | None = None,
@@ -181,7 +190,9 @@ def _similar_refresh_on_commit(*, practice_id: int) -> None:
 
 
 def _with_reason(sentence: str, reason: str) -> str:
-    return f"{sentence} Reason: {reason}" if reason else sentence
+    if not reason:
+        return sentence
+    return _("%(sentence)s Reason: %(reason)s") % {"sentence": sentence, "reason": reason}
 
 
 # --- Practices: hide, restore, lock, approve -------------------------------------------------
@@ -203,7 +214,7 @@ def practice_hide(*, practice: Practice, moderator: User, reason: str) -> Practi
     reason = clean_reason(reason, required=True)
     current = _locked_practice(practice)
     if current.hidden_at is not None:
-        raise ValidationError("This practice is already hidden.", code="already_hidden")
+        raise ValidationError(_("This practice is already hidden."), code="already_hidden")
     current.hidden_at = timezone.now()
     current.hidden_reason = reason
     current.save(update_fields=["hidden_at", "hidden_reason"])
@@ -214,7 +225,9 @@ def practice_hide(*, practice: Practice, moderator: User, reason: str) -> Practi
         recipient=current.author,
         entry=entry,
         practice=current,
-        message=_with_reason(f"A moderator hid your practice “{current.title}”.", reason),
+        message=lambda: _with_reason(
+            _("A moderator hid your practice “%(title)s”.") % {"title": current.title}, reason
+        ),
     )
     return current
 
@@ -226,7 +239,7 @@ def practice_restore(*, practice: Practice, moderator: User, reason: str = "") -
     reason = clean_reason(reason, required=False)
     current = _locked_practice(practice)
     if current.hidden_at is None:
-        raise ValidationError("This practice is not hidden.", code="not_hidden")
+        raise ValidationError(_("This practice is not hidden."), code="not_hidden")
     previous = current.hidden_reason
     current.hidden_at = None
     current.hidden_reason = ""
@@ -242,7 +255,9 @@ def practice_restore(*, practice: Practice, moderator: User, reason: str = "") -
         recipient=current.author,
         entry=entry,
         practice=current,
-        message=_with_reason(f"A moderator restored your practice “{current.title}”.", reason),
+        message=lambda: _with_reason(
+            _("A moderator restored your practice “%(title)s”.") % {"title": current.title}, reason
+        ),
     )
     return current
 
@@ -255,7 +270,7 @@ def practice_lock(*, practice: Practice, moderator: User, reason: str = "") -> P
     reason = clean_reason(reason, required=False)
     current = _locked_practice(practice)
     if current.locked_at is not None:
-        raise ValidationError("This discussion is already closed.", code="already_locked")
+        raise ValidationError(_("This discussion is already closed."), code="already_locked")
     current.locked_at = timezone.now()
     current.save(update_fields=["locked_at"])
     moderation_action_record(actor=moderator, action="practice.lock", target=current, reason=reason)
@@ -269,7 +284,7 @@ def practice_unlock(*, practice: Practice, moderator: User, reason: str = "") ->
     reason = clean_reason(reason, required=False)
     current = _locked_practice(practice)
     if current.locked_at is None:
-        raise ValidationError("This discussion is not closed.", code="not_locked")
+        raise ValidationError(_("This discussion is not closed."), code="not_locked")
     current.locked_at = None
     current.save(update_fields=["locked_at"])
     moderation_action_record(
@@ -288,7 +303,7 @@ def practice_approve(*, practice: Practice, moderator: User, reason: str = "") -
     current = _locked_practice(practice)
     if current.status != Status.PENDING:
         raise ValidationError(
-            "This practice is not waiting for approval (another moderator may have handled it).",
+            _("This practice is not waiting for approval (another moderator may have handled it)."),
             code="not_pending",
         )
     now = timezone.now()
@@ -307,7 +322,7 @@ def practice_approve(*, practice: Practice, moderator: User, reason: str = "") -
         kind=NotificationKind.PRACTICE_APPROVED,
         dedupe_key=f"practice-approved:{current.pk}",
         practice=current,
-        message=f"Your practice “{current.title}” is published.",
+        message=lambda: _("Your practice “%(title)s” is published.") % {"title": current.title},
     )
     return current
 
@@ -320,7 +335,7 @@ def practice_reject(*, practice: Practice, moderator: User, reason: str) -> Prac
     current = _locked_practice(practice)
     if current.status != Status.PENDING:
         raise ValidationError(
-            "This practice is not waiting for approval (another moderator may have handled it).",
+            _("This practice is not waiting for approval (another moderator may have handled it)."),
             code="not_pending",
         )
     current.status = Status.DRAFT
@@ -332,8 +347,10 @@ def practice_reject(*, practice: Practice, moderator: User, reason: str) -> Prac
         recipient=current.author,
         entry=entry,
         practice=current,
-        message=_with_reason(
-            f"A moderator sent your practice “{current.title}” back to you as a draft.", reason
+        message=lambda: _with_reason(
+            _("A moderator sent your practice “%(title)s” back to you as a draft.")
+            % {"title": current.title},
+            reason,
         ),
     )
     return current
@@ -356,10 +373,11 @@ def comment_hide(*, comment: Comment, moderator: User, reason: str) -> Comment:
     locked = _lock_thread(comment.practice_id)
     current = _current_comment(comment)
     if current.hidden_at is not None:
-        raise ValidationError("This comment is already hidden.", code="already_hidden")
+        raise ValidationError(_("This comment is already hidden."), code="already_hidden")
     if current.deleted_at is not None:
         raise ValidationError(
-            "Its author already deleted this comment; there is nothing to hide.", code="deleted"
+            _("Its author already deleted this comment; there is nothing to hide."),
+            code="deleted",
         )
     current.changed_seq = _take_seq(locked, comment_count=Greatest(F("comment_count") - 1, 0))
     current.hidden_at = timezone.now()
@@ -378,8 +396,9 @@ def comment_hide(*, comment: Comment, moderator: User, reason: str) -> Comment:
         entry=entry,
         practice=current.practice,
         comment=current,
-        message=_with_reason(
-            f"A moderator hid your comment on “{current.practice.title}”.", reason
+        message=lambda: _with_reason(
+            _("A moderator hid your comment on “%(title)s”.") % {"title": current.practice.title},
+            reason,
         ),
     )
     return current
@@ -393,7 +412,7 @@ def comment_restore(*, comment: Comment, moderator: User, reason: str = "") -> C
     locked = _lock_thread(comment.practice_id)
     current = _current_comment(comment)
     if current.hidden_at is None:
-        raise ValidationError("This comment is not hidden.", code="not_hidden")
+        raise ValidationError(_("This comment is not hidden."), code="not_hidden")
     counts_again = current.deleted_at is None
     updates = {"comment_count": F("comment_count") + 1} if counts_again else {}
     current.changed_seq = _take_seq(locked, **updates)
@@ -414,8 +433,10 @@ def comment_restore(*, comment: Comment, moderator: User, reason: str = "") -> C
         entry=entry,
         practice=current.practice,
         comment=current,
-        message=_with_reason(
-            f"A moderator restored your comment on “{current.practice.title}”.", reason
+        message=lambda: _with_reason(
+            _("A moderator restored your comment on “%(title)s”.")
+            % {"title": current.practice.title},
+            reason,
         ),
     )
     return current

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
 from practices import events, online
@@ -111,15 +111,21 @@ def notification_send(
     actor: User | None = None,
     practice: Practice | None = None,
     comment: Comment | None = None,
-    message: str = "",
+    message: str | Callable[[], str] = "",
 ) -> Notification | None:
     """Tell one member about one event, once. Nobody is told of their own action: returns
     None then, and for an event the member was already told about, and for a member whose
-    account is closed. Their open sockets get the new unread count after commit."""
+    account is closed. Their open sockets get the new unread count after commit.
+
+    A `message` is stored as text: give it as a function that builds the sentence, and it is
+    written in the recipient's language rather than in that of whoever caused the event."""
     if actor is not None and actor.pk == recipient.pk:
         return None
     if not recipient.is_active:
         return None
+    if callable(message):
+        with translation.override(recipient.preferred_language):
+            message = str(message())
     notification, created = Notification.objects.get_or_create(
         recipient=recipient,
         dedupe_key=dedupe_key,

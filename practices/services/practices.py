@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from forum import anon_cache
@@ -43,6 +44,7 @@ PLAIN_FIELDS = (
     "ended_on",
     "still_running",
     "stage",
+    "language",
     "links",
 )
 EDITABLE_FIELDS = (*TEXT_FIELDS, *PLAIN_FIELDS)
@@ -57,11 +59,11 @@ def practice_slug(title: str) -> str:
 
 def _check_may_post(user: User) -> None:
     if not user.is_authenticated or not user.is_active:
-        raise PermissionDenied("Log in to share a practice.")
+        raise PermissionDenied(_("Log in to share a practice."))
     if not user.email_verified:
-        raise PermissionDenied("Verify your e-mail address before posting.")
+        raise PermissionDenied(_("Verify your e-mail address before posting."))
     if user.is_suspended:
-        raise PermissionDenied("Your account is suspended.")
+        raise PermissionDenied(_("Your account is suspended."))
 
 
 def practice_may_edit(*, practice: Practice, user: User) -> bool:
@@ -208,7 +210,7 @@ def practice_update(
 ) -> Practice:
     """Save an edit by the author or a moderator; the previous text stays in the revisions."""
     if not practice_may_edit(practice=practice, user=editor):
-        raise PermissionDenied("Only the author or a moderator may edit this practice.")
+        raise PermissionDenied(_("Only the author or a moderator may edit this practice."))
     if editor.pk == practice.author_id:
         _check_may_post(editor)
     practice = Practice.objects.select_for_update().get(pk=practice.pk)
@@ -239,12 +241,15 @@ def practice_publish(*, practice: Practice, user: User) -> Practice:
     moderators' approval queue (status pending; practices.services.moderation.practice_approve
     publishes it). Publishing twice, or while waiting, changes nothing."""
     if practice.author_id != user.pk:
-        raise PermissionDenied("Only the author may publish this practice.")
+        raise PermissionDenied(_("Only the author may publish this practice."))
     _check_may_post(user)
     if practice.is_published or practice.status == Status.PENDING:
         return practice
     if not practice.title or not practice.description:
-        raise ValidationError("A practice needs a title and a description before it is published.")
+        raise ValidationError(
+            _("A practice needs a title and a description before it is published."),
+            code="incomplete",
+        )
     if practice_needs_approval(practice=practice, user=user):
         practice.status = Status.PENDING
         practice.save(update_fields=["status", "updated_at"])

@@ -12,6 +12,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from practices.models import Tag, TagFollow, TaggedPractice, TagRedirect
@@ -24,12 +26,22 @@ DESCRIPTION_MAX_LENGTH = 2000
 def _clean_name(name: Any) -> str:
     name = normalise_tag(name) if isinstance(name, str) else ""
     if not name:
-        raise ValidationError({"name": "A tag needs a name."}, code="required")
+        raise ValidationError({"name": _("A tag needs a name.")}, code="required")
     if len(name) > MAX_TAG_LENGTH:
         raise ValidationError(
-            {"name": f"A tag may have at most {MAX_TAG_LENGTH} characters."}, code="max_length"
+            {
+                "name": _("A tag may have at most %(max_length)s characters.")
+                % {"max_length": MAX_TAG_LENGTH}
+            },
+            code="max_length",
         )
     return name
+
+
+def _description_too_long() -> str:
+    return _("Keep the description under %(max_length)s characters.") % {
+        "max_length": number_format(DESCRIPTION_MAX_LENGTH, force_grouping=True)
+    }
 
 
 def _leave_redirect(*, old_slug: str, old_name: str, tag: Tag) -> None:
@@ -44,12 +56,12 @@ def tag_create(*, moderator: User, name: str, description: str = "", official: b
     moderation_check(moderator)
     name = _clean_name(name)
     if Tag.objects.filter(name=name).exists():
-        raise ValidationError({"name": f"The tag “{name}” already exists."}, code="exists")
+        raise ValidationError(
+            {"name": _("The tag “%(name)s” already exists.") % {"name": name}}, code="exists"
+        )
     description = description.strip() if isinstance(description, str) else ""
     if len(description) > DESCRIPTION_MAX_LENGTH:
-        raise ValidationError(
-            {"description": f"Keep the description under {DESCRIPTION_MAX_LENGTH:,} characters."}
-        )
+        raise ValidationError({"description": _description_too_long()}, code="max_length")
     tag = Tag(name=name, description=description, is_official=official)
     tag.slug = tag.slugify(name)
     if (
@@ -57,7 +69,7 @@ def tag_create(*, moderator: User, name: str, description: str = "", official: b
         or TagRedirect.objects.filter(old_slug=tag.slug).exists()
     ):
         raise ValidationError(
-            {"name": "A tag with this address exists, or once did: choose another name."},
+            {"name": _("A tag with this address exists, or once did: choose another name.")},
             code="exists",
         )
     tag.save()
@@ -75,14 +87,17 @@ def tag_rename(*, tag: Tag, moderator: User, name: str) -> Tag:
     name = _clean_name(name)
     current = Tag.objects.select_for_update().get(pk=tag.pk)
     if name == current.name:
-        raise ValidationError({"name": "That is the tag's name already."}, code="unchanged")
+        raise ValidationError({"name": _("That is the tag's name already.")}, code="unchanged")
     slug = current.slugify(name)
     clash = Tag.objects.filter(name=name).exclude(pk=current.pk).first() or (
         Tag.objects.filter(slug=slug).exclude(pk=current.pk).first()
     )
     if clash is not None:
         raise ValidationError(
-            {"name": f"The tag “{clash.name}” already exists: merge this tag into it instead."},
+            {
+                "name": _("The tag “%(name)s” already exists: merge this tag into it instead.")
+                % {"name": clash.name}
+            },
             code="exists",
         )
     old_name, old_slug = current.name, current.slug
@@ -111,13 +126,13 @@ def tag_merge(*, source: Tag, target: Tag, moderator: User) -> Tag:
     moderation_check(moderator)
     if source.pk == target.pk:
         raise ValidationError(
-            {"target": "A tag cannot be merged into itself. Choose another tag."}, code="same"
+            {"target": _("A tag cannot be merged into itself. Choose another tag.")}, code="same"
         )
     locked = {
         t.pk: t for t in Tag.objects.select_for_update().filter(pk__in=[source.pk, target.pk])
     }
     if len(locked) != 2:
-        raise ValidationError("One of these tags no longer exists.", code="gone")
+        raise ValidationError(_("One of these tags no longer exists."), code="gone")
     source, target = locked[source.pk], locked[target.pk]
 
     both = TaggedPractice.objects.filter(tag=target).values("content_object_id")
@@ -153,10 +168,7 @@ def tag_describe(*, tag: Tag, moderator: User, description: str) -> Tag:
     moderation_check(moderator)
     description = description.strip() if isinstance(description, str) else ""
     if len(description) > DESCRIPTION_MAX_LENGTH:
-        raise ValidationError(
-            {"description": f"Keep the description under {DESCRIPTION_MAX_LENGTH:,} characters."},
-            code="max_length",
-        )
+        raise ValidationError({"description": _description_too_long()}, code="max_length")
     current = Tag.objects.select_for_update().get(pk=tag.pk)
     if current.description == description:
         return current

@@ -25,7 +25,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, Max, OuterRef
 from django.db.models.functions import Greatest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.models import EmailFrequency, User
 from forum import anon_cache
@@ -68,9 +69,9 @@ ADAPTATION_MARKDOWN = ("changes", "outcome")
 
 def _check_may_post(user: Any) -> None:
     if not user.is_authenticated or not user.is_active:
-        raise PermissionDenied("Log in to record an adaptation.")
+        raise PermissionDenied(_("Log in to record an adaptation."))
     if not user.can_post:
-        raise PermissionDenied("Verify your e-mail address, or wait for your suspension to end.")
+        raise PermissionDenied(_("Verify your e-mail address, or wait for your suspension to end."))
 
 
 def adaptation_may_edit(*, adaptation: Adaptation, user: Any) -> bool:
@@ -81,9 +82,9 @@ def _clean_own_practice(*, own_practice: Practice | None, author: User, original
     if own_practice is None:
         return None
     if own_practice.author_id != author.pk:
-        raise ValidationError({"own_practice": "Choose one of your own practices."})
+        raise ValidationError({"own_practice": _("Choose one of your own practices.")})
     if own_practice.pk == original.pk:
-        raise ValidationError({"own_practice": "A practice cannot be an adaptation of itself."})
+        raise ValidationError({"own_practice": _("A practice cannot be an adaptation of itself.")})
     return own_practice
 
 
@@ -150,7 +151,7 @@ def adaptation_create(
     _check_may_post(author)
     original = Practice.objects.select_for_update().get(pk=original.pk)
     if not original.is_visible:
-        raise ValidationError("Only a published practice can be adapted.", code="unavailable")
+        raise ValidationError(_("Only a published practice can be adapted."), code="unavailable")
     adaptation = Adaptation(original=original, author=author)
     _apply_adaptation(adaptation, data)
     adaptation.own_practice = _clean_own_practice(
@@ -173,7 +174,7 @@ def adaptation_update(
 ) -> Adaptation:
     """Save its author's edit. Nobody else edits an adaptation (moderators hide it)."""
     if not adaptation_may_edit(adaptation=adaptation, user=editor):
-        raise PermissionDenied("Only its author may edit this adaptation.")
+        raise PermissionDenied(_("Only its author may edit this adaptation."))
     _check_may_post(editor)
     current = (
         Adaptation.objects.select_for_update(of=("self",))
@@ -205,7 +206,7 @@ def adaptation_hide(*, adaptation: Adaptation, moderator: User, reason: str) -> 
     reason = clean_reason(reason, required=True)
     current = _locked_adaptation(adaptation)
     if current.hidden_at is not None:
-        raise ValidationError("This adaptation is already hidden.", code="already_hidden")
+        raise ValidationError(_("This adaptation is already hidden."), code="already_hidden")
     current.hidden_at = timezone.now()
     current.hidden_reason = reason
     current.save(update_fields=["hidden_at", "hidden_reason"])
@@ -217,14 +218,16 @@ def adaptation_hide(*, adaptation: Adaptation, moderator: User, reason: str) -> 
         reason=reason,
         data={"practice": current.original_id},
     )
-    message = f"A moderator hid your adaptation of “{current.original.title}”."
     notifications.notification_send(
         recipient=current.author,
         kind=NotificationKind.MODERATION,
         dedupe_key=f"moderation:{entry.pk}",
         actor=moderator,
         practice=current.original,
-        message=f"{message} Reason: {reason}",
+        message=lambda: (
+            _("A moderator hid your adaptation of “%(title)s”. Reason: %(reason)s")
+            % {"title": current.original.title, "reason": reason}
+        ),
     )
     return current
 
@@ -236,7 +239,7 @@ def adaptation_restore(*, adaptation: Adaptation, moderator: User, reason: str =
     reason = clean_reason(reason, required=False)
     current = _locked_adaptation(adaptation)
     if current.hidden_at is None:
-        raise ValidationError("This adaptation is not hidden.", code="not_hidden")
+        raise ValidationError(_("This adaptation is not hidden."), code="not_hidden")
     previous = current.hidden_reason
     current.hidden_at = None
     current.hidden_reason = ""
@@ -255,7 +258,10 @@ def adaptation_restore(*, adaptation: Adaptation, moderator: User, reason: str =
         dedupe_key=f"moderation:{entry.pk}",
         actor=moderator,
         practice=current.original,
-        message=f"A moderator restored your adaptation of “{current.original.title}”.",
+        message=lambda: (
+            _("A moderator restored your adaptation of “%(title)s”.")
+            % {"title": current.original.title}
+        ),
     )
     return current
 
@@ -522,12 +528,12 @@ def checkin_from_token(*, token: str) -> tuple[CheckIn, str]:
     old, names nothing, or was answered already. Reads only."""
     signer = signing.TimestampSigner(salt=CHECKIN_SALT)
     max_age = timedelta(days=settings.CHECKIN_LINK_MAX_AGE_DAYS)
-    invalid = CheckInError("invalid", "This check-in link is not valid.")
+    invalid = CheckInError("invalid", _("This check-in link is not valid."))
     try:
         data = signer.unsign_object(token or "", max_age=max_age)
     except signing.SignatureExpired:
         raise CheckInError(
-            "expired", "This check-in link is too old. Answer from the practice's page."
+            "expired", _("This check-in link is too old. Answer from the practice's page.")
         ) from None
     except (signing.BadSignature, ValueError, TypeError, UnicodeError):
         raise invalid from None
@@ -542,16 +548,16 @@ def checkin_from_token(*, token: str) -> tuple[CheckIn, str]:
     if checkin is None or not checkin.author.is_active:
         raise invalid
     if checkin.answered_at is not None:
-        raise CheckInError("used", "This check-in was answered already; nothing was changed.")
+        raise CheckInError("used", _("This check-in was answered already; nothing was changed."))
     return checkin, answer
 
 
 def _clean_answer(answer: Any, note: Any) -> tuple[str, str]:
     if answer not in CheckInAnswer.values:
-        raise ValidationError({"answer": "Choose one of the four answers."})
+        raise ValidationError({"answer": _("Choose one of the four answers.")})
     note = " ".join(str(note or "").split())
     if len(note) > 500:
-        raise ValidationError({"note": "Keep the line under 500 characters."})
+        raise ValidationError({"note": _("Keep the line under 500 characters.")})
     return answer, note
 
 
@@ -568,11 +574,11 @@ def checkin_answer(
     (code "used") and stays as it was."""
     now = now or timezone.now()
     if not (user.is_authenticated and user.is_active and user.pk == checkin.author_id):
-        raise PermissionDenied("Only the practice's author can check in.")
+        raise PermissionDenied(_("Only the practice's author can check in."))
     answer, note = _clean_answer(answer, note)
     current = CheckIn.objects.select_for_update().get(pk=checkin.pk)
     if current.answered_at is not None:
-        raise ValidationError("This check-in was answered already.", code="used")
+        raise ValidationError(_("This check-in was answered already."), code="used")
     current.answer = answer
     current.note = note
     current.answered_at = now
@@ -595,7 +601,7 @@ def checkin_answer_by_token(*, token: str, note: str = "", now: datetime | None 
         )
     except ValidationError as error:
         if getattr(error, "code", None) == "used":
-            raise CheckInError("used", "This check-in was answered already.") from None
+            raise CheckInError("used", _("This check-in was answered already.")) from None
         raise
 
 
@@ -606,20 +612,21 @@ def checkin_due_on(*, published_at: datetime, last_answered_at: datetime | None)
 
 def _checkin_email(checkin: CheckIn) -> Any:
     user = checkin.author
-    return _message(
-        user=user,
-        subject=f"Is “{checkin.practice.title}” still running?",
-        template="checkin",
-        context={
-            "checkin": checkin,
-            "practice": checkin.practice,
-            "practice_url": absolute_url(checkin.practice.get_absolute_url()),
-            "answers": [
-                (label, checkin_url(checkin=checkin, answer=value))
-                for value, label in CheckInAnswer.choices
-            ],
-        },
-    )
+    with translation.override(user.preferred_language):
+        return _message(
+            user=user,
+            subject=_("Is “%(title)s” still running?") % {"title": checkin.practice.title},
+            template="checkin",
+            context={
+                "checkin": checkin,
+                "practice": checkin.practice,
+                "practice_url": absolute_url(checkin.practice.get_absolute_url()),
+                "answers": [
+                    (label, checkin_url(checkin=checkin, answer=value))
+                    for value, label in CheckInAnswer.choices
+                ],
+            },
+        )
 
 
 @dataclass
@@ -662,7 +669,9 @@ def checkins_send(*, now: datetime | None = None) -> CheckInRun:
                     kind=NotificationKind.CHECKIN,
                     dedupe_key=f"checkin:{checkin.pk}",
                     practice=practice,
-                    message=f"Is “{practice.title}” still running? One click answers.",
+                    message=lambda title=practice.title: (
+                        _("Is “%(title)s” still running? One click answers.") % {"title": title}
+                    ),
                 )
                 if notification is not None:
                     # This e-mail is the check-in's own, with its answer links.

@@ -1,11 +1,16 @@
 """Template tags for follows and notifications, so that the tag and practice pages and the
-site's header show them without their views knowing: `{% load follows %}`."""
+site's header show them without their views knowing: `{% load follows %}`.
+
+A view that has read them already, all in one query with the page's other reads, passes
+them as `reader` (practices.selectors.pages.Reader); the tags then ask for nothing."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from practices.events import UNREAD_CAP
 from practices.selectors import follows as follow_selectors
@@ -14,22 +19,37 @@ from practices.selectors import notifications as notification_selectors
 register = template.Library()
 
 
+def _read_by_the_view(context: template.Context, of: Any) -> Any:
+    """The follow state of `of` (a tag or a practice) that the view passed, if it did."""
+    reader = context.get("reader")
+    follow = getattr(reader, "follow", None)
+    subject = getattr(follow, "tag", None) or getattr(follow, "practice", None)
+    return follow if subject is not None and subject == of else None
+
+
 @register.simple_tag(takes_context=True)
 def tag_follow_state(context: template.Context, tag: Any) -> Any:
     """{% tag_follow_state tag as follow %}: followers, following, may_follow (one query)."""
-    return follow_selectors.tag_follow_state(tag=tag, user=context.get("user"))
+    return _read_by_the_view(context, tag) or follow_selectors.tag_follow_state(
+        tag=tag, user=context.get("user")
+    )
 
 
 @register.simple_tag(takes_context=True)
 def practice_follow_state(context: template.Context, practice: Any) -> Any:
     """{% practice_follow_state practice as follow %}: following, muted, the tags and
     whether each is followed (no query for visitors, two for members)."""
-    return follow_selectors.practice_follow_state(practice=practice, user=context.get("user"))
+    return _read_by_the_view(context, practice) or follow_selectors.practice_follow_state(
+        practice=practice, user=context.get("user")
+    )
 
 
 @register.simple_tag(takes_context=True)
 def unread_notifications(context: template.Context) -> int:
     """{% unread_notifications as unread %}: the member's unread count (one query)."""
+    reader = context.get("reader")
+    if reader is not None:
+        return reader.unread
     return notification_selectors.unread_count(user=context.get("user"))
 
 
@@ -45,10 +65,10 @@ def unread_words(count: int) -> str:
     """The bell's count for screen readers: "3 unread", "none unread"."""
     count = int(count or 0)
     if count <= 0:
-        return "none unread"
+        return _("none unread")
     if count >= UNREAD_CAP:
-        return f"more than {UNREAD_CAP - 1} unread"
-    return f"{count} unread"
+        return _("more than %(count)s unread") % {"count": UNREAD_CAP - 1}
+    return ngettext("%(count)s unread", "%(count)s unread", count) % {"count": count}
 
 
 @register.filter

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from practices.forms_moderation import CollectionAddForm, CollectionForm, PracticeChoiceForm
@@ -26,7 +27,7 @@ def collection_list(request: HttpRequest) -> HttpResponse:
 def collection_detail(request: HttpRequest, slug: str) -> HttpResponse:
     collection = selectors.collection_get(slug=slug, user=request.user)
     if collection is None:
-        raise Http404("No such collection.")
+        raise Http404(_("No such collection."))
     return render(request, "moderation/collection_detail.html", {"collection": collection})
 
 
@@ -50,7 +51,7 @@ def collection_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "The collection is created. Now add practices to it.")
+            messages.success(request, _("The collection is created. Now add practices to it."))
             return redirect("moderation:collection_edit", slug=collection.slug)
     status = 400 if request.method == "POST" else 200
     return render(request, "moderation/collection_form.html", {"form": form}, status=status)
@@ -81,7 +82,7 @@ def _edit_page(
 def _get(slug: str) -> Collection:
     collection = Collection.objects.filter(slug=slug).first()
     if collection is None:
-        raise Http404("No such collection.")
+        raise Http404(_("No such collection."))
     return collection
 
 
@@ -100,7 +101,7 @@ def collection_edit(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "The collection is saved.")
+            messages.success(request, _("The collection is saved."))
             return redirect("moderation:collection_edit", slug=collection.slug)
     return _edit_page(request, collection, form=form, status=400)
 
@@ -121,7 +122,9 @@ def collection_add(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"Added “{form.cleaned_data['practice'].title}”.")
+            messages.success(
+                request, _("Added “%(title)s”.") % {"title": form.cleaned_data["practice"].title}
+            )
             return redirect("moderation:collection_edit", slug=collection.slug)
     return _edit_page(request, collection, add_form=form, status=400)
 
@@ -135,7 +138,7 @@ def _change_items(request: HttpRequest, slug: str, *, move: bool) -> HttpRespons
         else None
     )
     if practice is None or (move and not form.cleaned_data["direction"]):
-        messages.error(request, "Choose a practice of this collection.")
+        messages.error(request, _("Choose a practice of this collection."))
         return redirect("moderation:collection_edit", slug=collection.slug)
     try:
         if move:
@@ -153,7 +156,10 @@ def _change_items(request: HttpRequest, slug: str, *, move: bool) -> HttpRespons
         messages.error(request, " ".join(error.messages))
     else:
         if not move:
-            messages.success(request, f"Removed “{practice.title}” from the collection.")
+            messages.success(
+                request,
+                _("Removed “%(title)s” from the collection.") % {"title": practice.title},
+            )
     return redirect(_edit_url(collection, practice))
 
 

@@ -12,6 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from practices.models import Comment, Practice
@@ -72,14 +73,14 @@ def _refused(
 def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
     practice = thread_practice_for(user=request.user, practice_id=pk)
     if practice is None:
-        raise Http404("No such practice.")
+        raise Http404(_("No such practice."))
     if not request.user.is_authenticated:
         return redirect_to_login(f"{practice.get_absolute_url()}#discussion")
     form = CommentForm(request.POST)
     body = request.POST.get("body", "")
     parent_raw = request.POST.get("parent", "")
     if not form.is_valid():
-        error = CommentError("bad_parent", "The comment you are replying to does not exist.")
+        error = CommentError("bad_parent", _("The comment you are replying to does not exist."))
         return _refused(request, practice=practice, error=error, body=body, parent=parent_raw)
     try:
         comment = comment_services.comment_create(
@@ -98,14 +99,14 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
 def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     comment = comment_get_visible(user=request.user, pk=pk)
     if comment is None or comment.deleted_at is not None or comment.hidden_at is not None:
-        raise Http404("No such comment.")
+        raise Http404(_("No such comment."))
     if comment.author_id != request.user.pk and not request.user.is_moderator:
-        raise PermissionDenied("You can only edit your own comments.")
+        raise PermissionDenied(_("You can only edit your own comments."))
     practice = comment.practice
     if request.method == "GET":
         if not comment_services.comment_may_edit(comment=comment, user=request.user):
             error = CommentError(
-                "edit_window_closed", "The time for editing this comment has passed."
+                "edit_window_closed", _("The time for editing this comment has passed.")
             )
             return _refused(
                 request, practice=practice, error=error, body=comment.body, comment=comment
@@ -122,7 +123,7 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         comment = comment_services.comment_edit(comment=comment, editor=request.user, body=body)
     except CommentError as error:
         return _refused(request, practice=practice, error=error, body=body, comment=comment)
-    messages.success(request, "Your comment was saved.")
+    messages.success(request, _("Your comment was saved."))
     return HttpResponseRedirect(_comment_url(practice, comment))
 
 
@@ -131,14 +132,14 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     comment = comment_get_visible(user=request.user, pk=pk)
     if comment is None:
-        raise Http404("No such comment.")
+        raise Http404(_("No such comment."))
     if comment.author_id != request.user.pk:
-        raise PermissionDenied("You can only delete your own comments.")
+        raise PermissionDenied(_("You can only delete your own comments."))
     practice = comment.practice
     try:
         comment = comment_services.comment_delete(comment=comment, user=request.user)
     except CommentError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Your comment was deleted.")
+        messages.success(request, _("Your comment was deleted."))
     return HttpResponseRedirect(_comment_url(practice, comment))

@@ -9,10 +9,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from practices import selectors
 from practices.selectors import follows as follow_selectors
+from practices.selectors import pages as page_selectors
 from practices.services import follows as services
 
 
@@ -41,36 +44,43 @@ TAG_ACTIONS = {"follow": services.tag_follow, "unfollow": services.tag_unfollow}
 def tag_follow(request: HttpRequest, slug: str) -> HttpResponse:
     tag = selectors.tag_get(slug=slug)
     if tag is None:
-        raise Http404("No such tag.")
+        raise Http404(_("No such tag."))
     action = request.POST.get("action", "")
     service = TAG_ACTIONS.get(action)
     if service is None:
-        messages.error(request, "Choose whether to follow or unfollow the tag.")
+        messages.error(request, _("Choose whether to follow or unfollow the tag."))
         return back(request, tag.get_absolute_url())
     try:
         service(user=request.user, tag=tag)
     except PermissionDenied as refused:
         messages.error(request, str(refused))
     else:
+        page_selectors.tag_page_forget(tag.slug)
         if action == "follow":
             messages.success(
                 request,
-                f"You follow “{tag.name}”. New practices under it appear in your feed and "
-                "notifications.",
+                _(
+                    "You follow “%(tag)s”. New practices under it appear in your feed and "
+                    "notifications."
+                )
+                % {"tag": tag.name},
             )
         else:
-            messages.success(request, f"You no longer follow “{tag.name}”.")
+            messages.success(request, _("You no longer follow “%(tag)s”.") % {"tag": tag.name})
     return back(request, tag.get_absolute_url())
 
 
 PRACTICE_ACTIONS = {
-    "follow": (services.practice_follow, "You follow this practice: new comments reach you."),
-    "unfollow": (services.practice_unfollow, "You no longer follow this practice."),
+    "follow": (
+        services.practice_follow,
+        gettext_lazy("You follow this practice: new comments reach you."),
+    ),
+    "unfollow": (services.practice_unfollow, gettext_lazy("You no longer follow this practice.")),
     "mute": (
         services.practice_mute,
-        "This practice is muted: nothing about it will reach you, not even replies.",
+        gettext_lazy("This practice is muted: nothing about it will reach you, not even replies."),
     ),
-    "unmute": (services.practice_unfollow, "This practice is no longer muted."),
+    "unmute": (services.practice_unfollow, gettext_lazy("This practice is no longer muted.")),
 }
 
 
@@ -79,10 +89,10 @@ PRACTICE_ACTIONS = {
 def practice_follow(request: HttpRequest, pk: int) -> HttpResponse:
     practice = selectors.practice_get_for_user(user=request.user, pk=pk)
     if practice is None:
-        raise Http404("No such practice.")
+        raise Http404(_("No such practice."))
     action = request.POST.get("action", "")
     if action not in PRACTICE_ACTIONS:
-        messages.error(request, "Choose whether to follow, unfollow or mute the practice.")
+        messages.error(request, _("Choose whether to follow, unfollow or mute the practice."))
         return back(request, practice.get_absolute_url())
     service, done = PRACTICE_ACTIONS[action]
     try:

@@ -21,6 +21,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import services as account_services
@@ -47,7 +49,7 @@ def moderator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not user.is_moderator or user.is_suspended:
-            raise PermissionDenied("Only moderators may see this page.")
+            raise PermissionDenied(_("Only moderators may see this page."))
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -111,80 +113,82 @@ PRACTICE_ACTIONS: dict[str, Action] = {
     "hide": Action(
         services.practice_hide,
         True,
-        "Hide this practice",
-        "Hide",
-        "The practice is hidden. Members no longer see it; its author sees why.",
+        gettext_lazy("Hide this practice"),
+        gettext_lazy("Hide"),
+        gettext_lazy("The practice is hidden. Members no longer see it; its author sees why."),
     ),
     "restore": Action(
         services.practice_restore,
         False,
-        "Restore this practice",
-        "Restore",
-        "The practice is visible again.",
+        gettext_lazy("Restore this practice"),
+        gettext_lazy("Restore"),
+        gettext_lazy("The practice is visible again."),
     ),
     "lock": Action(
         services.practice_lock,
         False,
-        "Close the discussion",
-        "Close the discussion",
-        "The discussion is closed to new comments.",
+        gettext_lazy("Close the discussion"),
+        gettext_lazy("Close the discussion"),
+        gettext_lazy("The discussion is closed to new comments."),
     ),
     "unlock": Action(
         services.practice_unlock,
         False,
-        "Reopen the discussion",
-        "Reopen",
-        "The discussion is open again.",
+        gettext_lazy("Reopen the discussion"),
+        gettext_lazy("Reopen"),
+        gettext_lazy("The discussion is open again."),
     ),
     "approve": Action(
         services.practice_approve,
         False,
-        "Approve and publish this practice",
-        "Approve",
-        "The practice is published; its author and the followers of its tags are told.",
+        gettext_lazy("Approve and publish this practice"),
+        gettext_lazy("Approve"),
+        gettext_lazy(
+            "The practice is published; its author and the followers of its tags are told."
+        ),
     ),
     "reject": Action(
         services.practice_reject,
         True,
-        "Send this practice back to its author",
-        "Send back",
-        "The practice is a draft again; its author is told why.",
+        gettext_lazy("Send this practice back to its author"),
+        gettext_lazy("Send back"),
+        gettext_lazy("The practice is a draft again; its author is told why."),
     ),
     "validate": Action(
         curation.practice_validate,
         False,
-        "Validate this practice",
-        "Validate",
-        "The practice carries the “Validated” badge.",
+        gettext_lazy("Validate this practice"),
+        gettext_lazy("Validate"),
+        gettext_lazy("The practice carries the “Validated” badge."),
         lambda p: p.validated_at is not None,
-        "This practice is already validated.",
+        gettext_lazy("This practice is already validated."),
     ),
     "unvalidate": Action(
         curation.practice_unvalidate,
         False,
-        "Withdraw the validation",
-        "Withdraw",
-        "The validation is withdrawn.",
+        gettext_lazy("Withdraw the validation"),
+        gettext_lazy("Withdraw"),
+        gettext_lazy("The validation is withdrawn."),
         lambda p: p.validated_at is None,
-        "This practice is not validated.",
+        gettext_lazy("This practice is not validated."),
     ),
     "feature": Action(
         curation.practice_feature,
         False,
-        "Feature this practice on the start page",
-        "Feature",
-        "The practice is featured on the start page.",
+        gettext_lazy("Feature this practice on the start page"),
+        gettext_lazy("Feature"),
+        gettext_lazy("The practice is featured on the start page."),
         lambda p: p.featured_at is not None,
-        "This practice is already featured.",
+        gettext_lazy("This practice is already featured."),
     ),
     "unfeature": Action(
         curation.practice_unfeature,
         False,
-        "Take this practice off the start page",
-        "Stop featuring",
-        "The practice is no longer featured.",
+        gettext_lazy("Take this practice off the start page"),
+        gettext_lazy("Stop featuring"),
+        gettext_lazy("The practice is no longer featured."),
         lambda p: p.featured_at is None,
-        "This practice is not featured.",
+        gettext_lazy("This practice is not featured."),
     ),
 }
 
@@ -192,16 +196,16 @@ COMMENT_ACTIONS: dict[str, Action] = {
     "hide": Action(
         services.comment_hide,
         True,
-        "Hide this comment",
-        "Hide",
-        "The comment is hidden; it vanished for everyone reading the discussion.",
+        gettext_lazy("Hide this comment"),
+        gettext_lazy("Hide"),
+        gettext_lazy("The comment is hidden; it vanished for everyone reading the discussion."),
     ),
     "restore": Action(
         services.comment_restore,
         False,
-        "Restore this comment",
-        "Restore",
-        "The comment is visible again.",
+        gettext_lazy("Restore this comment"),
+        gettext_lazy("Restore"),
+        gettext_lazy("The comment is visible again."),
     ),
 }
 
@@ -253,7 +257,7 @@ def practice_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     spec = PRACTICE_ACTIONS.get(action)
     practice = selectors.moderation_practice_get(pk=pk)
     if spec is None or practice is None:
-        raise Http404("No such practice or action.")
+        raise Http404(_("No such practice or action."))
 
     def call(reason: str) -> Any:
         return spec.service(practice=practice, moderator=request.user, reason=reason)
@@ -274,7 +278,7 @@ def comment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     spec = COMMENT_ACTIONS.get(action)
     comment = selectors.reported_comment_get(pk=pk)
     if spec is None or comment is None:
-        raise Http404("No such comment or action.")
+        raise Http404(_("No such comment or action."))
 
     def call(reason: str) -> Any:
         return spec.service(comment=comment, moderator=request.user, reason=reason)
@@ -295,7 +299,7 @@ def practice_collect(request: HttpRequest, pk: int) -> HttpResponse:
     """The practice page's menu: add this practice to a collection."""
     practice = selectors.moderation_practice_get(pk=pk)
     if practice is None:
-        raise Http404("No such practice.")
+        raise Http404(_("No such practice."))
     form = CollectionPickForm(request.POST)
     collection = (
         Collection.objects.filter(pk=form.cleaned_data["collection"]).first()
@@ -303,7 +307,7 @@ def practice_collect(request: HttpRequest, pk: int) -> HttpResponse:
         else None
     )
     if collection is None:
-        messages.error(request, "Choose one of the collections in the list.")
+        messages.error(request, _("Choose one of the collections in the list."))
         return redirect(practice)
     try:
         collection_services.collection_add_practice(
@@ -312,7 +316,10 @@ def practice_collect(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, service_error_text(error))
     else:
-        messages.success(request, f"Added to the collection “{collection.title}”.")
+        messages.success(
+            request,
+            _("Added to the collection “%(title)s”.") % {"title": collection.title},
+        )
     return redirect(practice)
 
 
@@ -366,7 +373,7 @@ def _member_page(
 ) -> HttpResponse:
     context = selectors.member_moderation(pk=pk)
     if context is None:
-        raise Http404("No such member.")
+        raise Http404(_("No such member."))
     context["suspend_form"] = suspend_form or SuspendForm()
     context["lift_form"] = ReasonForm(required=False)
     return render(request, "moderation/member.html", context, status=status)
@@ -383,7 +390,7 @@ def member(request: HttpRequest, pk: int) -> HttpResponse:
 def member_suspend(request: HttpRequest, pk: int) -> HttpResponse:
     context = selectors.member_moderation(pk=pk)
     if context is None:
-        raise Http404("No such member.")
+        raise Http404(_("No such member."))
     target = context["member"]
     form = SuspendForm(request.POST)
     if form.is_valid():
@@ -397,7 +404,7 @@ def member_suspend(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"{target.display_name} is suspended.")
+            messages.success(request, _("%(name)s is suspended.") % {"name": target.display_name})
             return redirect("moderation:member", pk=target.pk)
     return _member_page(request, pk, suspend_form=form, status=400)
 
@@ -407,11 +414,11 @@ def member_suspend(request: HttpRequest, pk: int) -> HttpResponse:
 def member_unsuspend(request: HttpRequest, pk: int) -> HttpResponse:
     context = selectors.member_moderation(pk=pk)
     if context is None:
-        raise Http404("No such member.")
+        raise Http404(_("No such member."))
     target = context["member"]
     form = ReasonForm(request.POST, required=False)
     if not form.is_valid():
-        messages.error(request, "Keep the reason short.")
+        messages.error(request, _("Keep the reason short."))
         return redirect("moderation:member", pk=target.pk)
     try:
         account_services.user_unsuspend(
@@ -420,5 +427,7 @@ def member_unsuspend(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, service_error_text(error))
     else:
-        messages.success(request, f"{target.display_name}'s suspension is lifted.")
+        messages.success(
+            request, _("%(name)s's suspension is lifted.") % {"name": target.display_name}
+        )
     return redirect(reverse("moderation:member", kwargs={"pk": target.pk}))

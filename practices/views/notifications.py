@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,21 +25,27 @@ from practices.services import notifications as services
 from practices.views.follows import back
 
 FREQUENCY_HELP = {
-    EmailFrequency.NONE: "Nothing by e-mail. The bell and your feed still show everything.",
-    EmailFrequency.IMMEDIATE: "An e-mail for each notification, within a minute or two.",
-    EmailFrequency.DAILY: "One e-mail a day with what happened under your tags and practices.",
-    EmailFrequency.WEEKLY: "One e-mail on Mondays about the week before.",
+    EmailFrequency.NONE: gettext_lazy(
+        "Nothing by e-mail. The bell and your feed still show everything."
+    ),
+    EmailFrequency.IMMEDIATE: gettext_lazy(
+        "An e-mail for each notification, within a minute or two."
+    ),
+    EmailFrequency.DAILY: gettext_lazy(
+        "One e-mail a day with what happened under your tags and practices."
+    ),
+    EmailFrequency.WEEKLY: gettext_lazy("One e-mail on Mondays about the week before."),
 }
 
 
 class EmailPreferenceForm(forms.Form):
     email_frequency = forms.ChoiceField(
-        label="E-mail me about what I follow",
+        label=gettext_lazy("E-mail me about what I follow"),
         choices=EmailFrequency.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose how often you want e-mail.",
-            "invalid_choice": "Choose one of the options in the list.",
+            "required": gettext_lazy("Choose how often you want e-mail."),
+            "invalid_choice": gettext_lazy("Choose one of the options in the list."),
         },
     )
 
@@ -72,7 +80,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     notification = selectors.notification_get_for(user=request.user, pk=pk)
     if notification is None:
-        raise Http404("No such notification.")
+        raise Http404(_("No such notification."))
     services.notification_mark_read(user=request.user, notification=notification)
     if _wants_json(request):
         return JsonResponse({"id": pk, "unread": selectors.unread_count(user=request.user)})
@@ -87,7 +95,13 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"marked": changed, "unread": 0})
     if changed:
         messages.success(
-            request, f"{changed} notification{'s' if changed != 1 else ''} marked as read."
+            request,
+            ngettext(
+                "%(count)s notification marked as read.",
+                "%(count)s notifications marked as read.",
+                changed,
+            )
+            % {"count": changed},
         )
     return back(request, "notifications:inbox")
 
@@ -111,7 +125,7 @@ def email_settings(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error("email_frequency", error.messages)
         else:
-            messages.success(request, "Your e-mail preference is saved.")
+            messages.success(request, _("Your e-mail preference is saved."))
             return redirect("notifications:email_settings")
     return render(
         request,
@@ -146,7 +160,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def member_autocomplete(request: HttpRequest) -> JsonResponse:
     if not request.user.is_authenticated:
-        return JsonResponse({"error": "Log in to mention members."}, status=401)
+        return JsonResponse({"error": _("Log in to mention members.")}, status=401)
     raw = request.GET.get("practice", "")
     practice_id = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 18 else None
     suggestions = selectors.member_mention_suggestions(

@@ -2,25 +2,36 @@
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from practices import selectors
+from practices import fragments, selectors
+from practices.caching import generation_get_many, generation_set_many
 from practices.forms import PracticeForm
-from practices.models import Practice, Status
-from practices.selectors import comments as comment_selectors
-from practices.selectors import transfer as transfer_selectors
+from practices.models import Practice, Status, Tag
+from practices.selectors import pages as page_selectors
 from practices.services import practices as services
+
+# How long a listing's HTML is kept (writes drop it sooner: practices/caching.py).
+LISTING_SECONDS = 300
 
 
 def _get_practice(request: HttpRequest, pk: int) -> Practice:
     practice = selectors.practice_get_for_user(user=request.user, pk=pk)
     if practice is None:
-        raise Http404("No such practice.")
+        raise Http404(_("No such practice."))
     return practice
 
 
@@ -30,26 +41,72 @@ def _cannot_post(request: HttpRequest) -> HttpResponse:
 
 def _published_message(practice: Practice) -> str:
     if practice.status == Status.PENDING:
-        return (
+        return _(
             "Thank you for sharing it. A moderator looks at a new member's first practice "
             "before it is public; you will be told when it is published."
         )
-    return "Your practice is published. Thank you for sharing it."
+    return _("Your practice is published. Thank you for sharing it.")
+
+
+@dataclass
+class StoredListing:
+    """A listing whose HTML came from the cache: what the page needs of it besides that."""
+
+    query: str
+
+
+def listing_key(request: HttpRequest) -> str:
+    raw = f"{get_language()}\n{request.get_full_path()}".encode("utf-8", "surrogateescape")
+    return f"page:listing:{hashlib.blake2b(raw, digest_size=16).hexdigest()}"
+
+
+def listing_context(
+    request: HttpRequest,
+    *,
+    tag: Tag | None = None,
+    kept: tuple[str | None, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The listing of the list or a tag page for this request's filters and page, and its
+    HTML (templates/practices/_listing.html). The HTML is the same for every reader, so a
+    GET keeps it under the content generation; a hit costs no query. `kept`: what a
+    generation_get_many that asked for listing_key(request) found, if the view asked."""
+    key = listing_key(request)
+    if kept is None:
+        kept = generation_get_many([key]) if request.method == "GET" else (None, {})
+    generation, found = kept
+    if key in found:
+        query, html = found[key]
+        return {
+            "listing": StoredListing(query=query),
+            "listing_html": fragments.fill_in(html, request=request),
+        }
+    listing = selectors.practice_list(
+        user=request.user, filters=request.GET, page=request.GET.get("page"), tag=tag
+    )
+    if listing.page.out_of_range:
+        raise Http404(_("No such page."))
+    action = (
+        reverse("practices:tag", kwargs={"slug": tag.slug}) if tag else reverse("practices:list")
+    )
+    html = render_to_string(
+        "practices/_listing.html", {"listing": listing, "action": action}, request=request
+    )
+    generation_set_many(generation, {key: (listing.query, html)}, LISTING_SECONDS)
+    return {"listing": listing, "listing_html": fragments.fill_in(html, request=request)}
 
 
 @require_GET
 def practice_list(request: HttpRequest) -> HttpResponse:
-    listing = selectors.practice_list(
-        user=request.user, filters=request.GET, page=request.GET.get("page")
-    )
-    if listing.page.out_of_range:
-        raise Http404("No such page.")
-    return render(request, "practices/practice_list.html", {"listing": listing})
+    context = {**listing_context(request), "reader": page_selectors.list_reader(user=request.user)}
+    return render(request, "practices/practice_list.html", context)
 
 
 @require_GET
 def practice_detail(request: HttpRequest, pk: int, slug: str | None = None) -> HttpResponse:
-    practice = _get_practice(request, pk)
+    page = page_selectors.practice_page(user=request.user, pk=pk)
+    if page is None:
+        raise Http404(_("No such practice."))
+    practice = page.practice
     canonical = practice.slug or "-"
     if slug != canonical:
         url = practice.get_absolute_url()
@@ -62,8 +119,10 @@ def practice_detail(request: HttpRequest, pk: int, slug: str | None = None) -> H
         "practice": practice,
         "may_edit": may_edit,
         "may_publish": is_author and not practice.is_published,
-        "thread": comment_selectors.thread_for(practice=practice, user=request.user),
-        "transfer": transfer_selectors.practice_transfer(practice=practice, user=request.user),
+        "page_content": page.content,
+        "transfer": page.transfer,
+        "thread_html": page.thread_html,
+        "reader": page_selectors.practice_reader(practice=practice, user=request.user),
     }
     return render(request, "practices/practice_detail.html", context)
 
@@ -90,7 +149,7 @@ def practice_create(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _published_message(practice))
             else:
                 messages.success(
-                    request, "Your draft is saved. Only you and the moderators can see it."
+                    request, _("Your draft is saved. Only you and the moderators can see it.")
                 )
             return redirect(practice)
     return render(request, "practices/practice_form.html", {"form": form, "practice": None})
@@ -101,7 +160,7 @@ def practice_create(request: HttpRequest) -> HttpResponse:
 def practice_edit(request: HttpRequest, pk: int) -> HttpResponse:
     practice = _get_practice(request, pk)
     if not services.practice_may_edit(practice=practice, user=request.user):
-        raise PermissionDenied("Only the author or a moderator may edit this practice.")
+        raise PermissionDenied(_("Only the author or a moderator may edit this practice."))
     is_author = practice.author_id == request.user.pk
     if is_author and not request.user.can_post:
         return _cannot_post(request)
@@ -125,7 +184,7 @@ def practice_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, "Your changes are saved.")
+            messages.success(request, _("Your changes are saved."))
             return redirect(saved)
     return render(
         request,
@@ -139,7 +198,7 @@ def practice_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def practice_publish(request: HttpRequest, pk: int) -> HttpResponse:
     practice = _get_practice(request, pk)
     if practice.author_id != request.user.pk:
-        raise PermissionDenied("Only the author may publish this practice.")
+        raise PermissionDenied(_("Only the author may publish this practice."))
     if not request.user.can_post:
         return _cannot_post(request)
     try:
@@ -156,7 +215,7 @@ def practice_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def practice_revisions(request: HttpRequest, pk: int) -> HttpResponse:
     practice = _get_practice(request, pk)
     if not services.practice_may_edit(practice=practice, user=request.user):
-        raise PermissionDenied("Only the author and moderators may read the revisions.")
+        raise PermissionDenied(_("Only the author and moderators may read the revisions."))
     entries = selectors.practice_revision_history(practice=practice)
     return render(
         request, "practices/practice_revisions.html", {"practice": practice, "entries": entries}

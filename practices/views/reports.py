@@ -1,5 +1,5 @@
-"""Reports: the form members use to report a practice or a comment, and the moderators'
-queue where every report on an item is resolved at once."""
+"""Reports: the form members use to report a practice, a comment or an adaptation, and the
+moderators' queue where every report on an item is resolved at once."""
 
 from __future__ import annotations
 
@@ -10,13 +10,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from practices.forms_moderation import ReportForm, ResolveForm
-from practices.models import Comment, Practice
+from practices.models import Adaptation, Comment, Practice
 from practices.selectors import moderation as selectors
 from practices.selectors import practice_get_for_user
 from practices.selectors.comments import comment_get_visible
+from practices.selectors.transfer import adaptation_get_visible
 from practices.services import reports as services
 from practices.views.moderation import apply_service_errors, moderator_required
 
@@ -27,15 +30,23 @@ def _refused(request: HttpRequest) -> HttpResponse:
 
 
 def _report(
-    request: HttpRequest, *, practice: Practice, comment: Comment | None, back: str
+    request: HttpRequest,
+    *,
+    practice: Practice,
+    back: str,
+    comment: Comment | None = None,
+    adaptation: Adaptation | None = None,
 ) -> HttpResponse:
     user = request.user
     if not user.can_post:
         return _refused(request)
-    own = (comment.author_id if comment is not None else practice.author_id) == user.pk
-    if own:
-        raise PermissionDenied("You cannot report what you wrote yourself.")
-    already = services.report_exists(reporter=user, practice=practice, comment=comment)
+    item = comment or adaptation or practice
+    if item.author_id == user.pk:
+        raise PermissionDenied(_("You cannot report what you wrote yourself."))
+    only_practice = None if comment is not None or adaptation is not None else practice
+    already = services.report_exists(
+        reporter=user, practice=only_practice, comment=comment, adaptation=adaptation
+    )
     form = ReportForm(request.POST if request.method == "POST" and not already else None)
     status = 200
     if request.method == "POST" and not already:
@@ -43,8 +54,9 @@ def _report(
             try:
                 services.report_create(
                     reporter=user,
-                    practice=None if comment is not None else practice,
+                    practice=only_practice,
                     comment=comment,
+                    adaptation=adaptation,
                     reason=form.cleaned_data["reason"],
                     note=form.cleaned_data["note"],
                 )
@@ -56,18 +68,21 @@ def _report(
             else:
                 messages.success(
                     request,
-                    "Thank you. The moderators will look at it, and you will be told what "
-                    "they decide.",
+                    _(
+                        "Thank you. The moderators will look at it, and you will be told what "
+                        "they decide."
+                    ),
                 )
                 return HttpResponseRedirect(back)
         status = 400
     elif request.method == "POST":
-        messages.info(request, "You already reported this. The moderators will look at it.")
+        messages.info(request, _("You already reported this. The moderators will look at it."))
         return HttpResponseRedirect(back)
     context = {
         "form": form,
         "practice": practice,
         "comment": comment,
+        "adaptation": adaptation,
         "already": already,
         "back": back,
     }
@@ -79,7 +94,7 @@ def _report(
 def report_practice(request: HttpRequest, pk: int) -> HttpResponse:
     practice = practice_get_for_user(user=request.user, pk=pk)
     if practice is None or not practice.is_visible:
-        raise Http404("No such practice.")
+        raise Http404(_("No such practice."))
     return _report(request, practice=practice, comment=None, back=practice.get_absolute_url())
 
 
@@ -88,10 +103,21 @@ def report_practice(request: HttpRequest, pk: int) -> HttpResponse:
 def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
     comment = comment_get_visible(user=request.user, pk=pk)
     if comment is None or comment.deleted_at is not None or comment.hidden_at is not None:
-        raise Http404("No such comment.")
+        raise Http404(_("No such comment."))
     practice = comment.practice
     back = f"{practice.get_absolute_url()}#comment-{comment.pk}"
     return _report(request, practice=practice, comment=comment, back=back)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_adaptation(request: HttpRequest, pk: int) -> HttpResponse:
+    adaptation = adaptation_get_visible(pk=pk)
+    if adaptation is None:
+        raise Http404(_("No such adaptation."))
+    practice = adaptation.original
+    back = f"{practice.get_absolute_url()}#adaptation-{adaptation.pk}"
+    return _report(request, practice=practice, adaptation=adaptation, back=back)
 
 
 # --- The moderators' queue ----------------------------------------------------------------
@@ -106,11 +132,15 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _resolve(
-    request: HttpRequest, *, practice: Practice | None, comment: Comment | None
+    request: HttpRequest,
+    *,
+    practice: Practice | None = None,
+    comment: Comment | None = None,
+    adaptation: Adaptation | None = None,
 ) -> HttpResponse:
-    item = selectors.reported_item(practice=practice, comment=comment)
+    item = selectors.reported_item(practice=practice, comment=comment, adaptation=adaptation)
     if item is None:
-        raise Http404("Nobody reported this.")
+        raise Http404(_("Nobody reported this."))
     form = ResolveForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
@@ -120,6 +150,7 @@ def _resolve(
                     moderator=request.user,
                     practice=practice,
                     comment=comment,
+                    adaptation=adaptation,
                     resolution=form.cleaned_data["resolution"],
                     reason=form.cleaned_data["reason"],
                 )
@@ -133,8 +164,12 @@ def _resolve(
                 count = len([r for r in item.reports if r.resolved_at is None])
                 messages.success(
                     request,
-                    f"Resolved {count} report{'s' if count != 1 else ''}; "
-                    f"{'the reporter is' if count == 1 else 'each reporter is'} told.",
+                    ngettext(
+                        "Resolved %(count)s report; the reporter is told.",
+                        "Resolved %(count)s reports; each reporter is told.",
+                        count,
+                    )
+                    % {"count": count},
                 )
                 return redirect("moderation:reports")
         status = 400
@@ -147,7 +182,7 @@ def _resolve(
 def reported_practice(request: HttpRequest, pk: int) -> HttpResponse:
     practice = selectors.moderation_practice_get(pk=pk)
     if practice is None:
-        raise Http404("No such practice.")
+        raise Http404(_("No such practice."))
     return _resolve(request, practice=practice, comment=None)
 
 
@@ -156,5 +191,14 @@ def reported_practice(request: HttpRequest, pk: int) -> HttpResponse:
 def reported_comment(request: HttpRequest, pk: int) -> HttpResponse:
     comment = selectors.reported_comment_get(pk=pk)
     if comment is None:
-        raise Http404("No such comment.")
+        raise Http404(_("No such comment."))
     return _resolve(request, practice=None, comment=comment)
+
+
+@moderator_required
+@require_http_methods(["GET", "POST"])
+def reported_adaptation(request: HttpRequest, pk: int) -> HttpResponse:
+    adaptation = selectors.reported_adaptation_get(pk=pk)
+    if adaptation is None:
+        raise Http404(_("No such adaptation."))
+    return _resolve(request, adaptation=adaptation)

@@ -18,13 +18,18 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from practices import selectors
+from practices.caching import generation_get_many, generation_set_many
 from practices.forms_moderation import TagDescribeForm, TagMergeForm, TagNameForm
 from practices.models import Tag, TagRedirect
+from practices.selectors import follows as follow_selectors
+from practices.selectors import pages as page_selectors
 from practices.services import tags as tag_services
 from practices.views.moderation import apply_service_errors, moderator_required
+from practices.views.practices import LISTING_SECONDS, listing_context, listing_key
 
 
 @require_GET
@@ -44,14 +49,17 @@ def _tag_forms(tag: Tag, **bound: Any) -> dict[str, Any]:
 
 
 def _tag_page(
-    request: HttpRequest, tag: Tag, *, status: int = 200, **bound_forms: Any
+    request: HttpRequest,
+    tag: Tag,
+    *,
+    status: int = 200,
+    kept: tuple[str | None, dict[str, Any]] | None = None,
+    reader: page_selectors.Reader | None = None,
+    **bound_forms: Any,
 ) -> HttpResponse:
-    listing = selectors.practice_list(
-        user=request.user, filters=request.GET, page=request.GET.get("page"), tag=tag
-    )
-    if listing.page.out_of_range:
-        raise Http404("No such page.")
-    context: dict[str, Any] = {"tag": tag, "listing": listing}
+    context: dict[str, Any] = {"tag": tag, **listing_context(request, tag=tag, kept=kept)}
+    if reader is not None:
+        context["reader"] = reader
     if request.user.is_authenticated and request.user.is_moderator:
         context["tag_forms"] = _tag_forms(tag, **bound_forms)
     return render(request, "practices/tag_detail.html", context, status=status)
@@ -59,16 +67,26 @@ def _tag_page(
 
 @require_GET
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    tag = selectors.tag_get(slug=slug)
-    if tag is None:
-        moved = TagRedirect.objects.select_related("tag").filter(old_slug=slug).first()
-        if moved is None:
-            raise Http404("No such tag.")
-        url = moved.tag.get_absolute_url()
-        if request.META.get("QUERY_STRING"):
-            url = f"{url}?{request.META['QUERY_STRING']}"
-        return HttpResponsePermanentRedirect(url)
-    return _tag_page(request, tag)
+    # The tag with its follower count and the listing, kept for every reader: one round trip.
+    tag_key = page_selectors.tag_page_key(slug)
+    kept = generation_get_many([tag_key, listing_key(request)])
+    generation, found = kept
+    if tag_key in found:
+        tag, followers = found[tag_key]
+    else:
+        tag = selectors.tag_get(slug=slug)
+        if tag is None:
+            moved = TagRedirect.objects.select_related("tag").filter(old_slug=slug).first()
+            if moved is None:
+                raise Http404(_("No such tag."))
+            url = moved.tag.get_absolute_url()
+            if request.META.get("QUERY_STRING"):
+                url = f"{url}?{request.META['QUERY_STRING']}"
+            return HttpResponsePermanentRedirect(url)
+        followers = follow_selectors.tag_follower_count(tag=tag)
+        generation_set_many(generation, {tag_key: (tag, followers)}, LISTING_SECONDS)
+    reader = page_selectors.tag_reader(tag=tag, user=request.user, followers=followers)
+    return _tag_page(request, tag, kept=kept, reader=reader)
 
 
 @require_GET
@@ -83,7 +101,7 @@ def tag_autocomplete(request: HttpRequest) -> JsonResponse:
 def _moderated_tag(slug: str) -> Tag:
     tag = selectors.tag_get(slug=slug)
     if tag is None:
-        raise Http404("No such tag.")
+        raise Http404(_("No such tag."))
     return tag
 
 
@@ -102,7 +120,9 @@ def tag_rename(request: HttpRequest, slug: str) -> HttpResponse:
             apply_service_errors(form, error)
         else:
             messages.success(
-                request, f"“{old_name}” is now “{tag.name}”; its old address leads here."
+                request,
+                _("“%(old)s” is now “%(new)s”; its old address leads here.")
+                % {"old": old_name, "new": tag.name},
             )
             return redirect(tag)
     return _tag_page(request, tag, status=400, rename=form)
@@ -123,8 +143,11 @@ def tag_merge(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"“{tag.name}” is merged into “{survivor.name}”: its practices and followers "
-                "are here now, and its old address leads here.",
+                _(
+                    "“%(source)s” is merged into “%(target)s”: its practices and followers "
+                    "are here now, and its old address leads here."
+                )
+                % {"source": tag.name, "target": survivor.name},
             )
             return redirect(survivor)
     return _tag_page(request, tag, status=400, merge=form)
@@ -143,7 +166,7 @@ def tag_describe(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "The description is saved.")
+            messages.success(request, _("The description is saved."))
             return redirect(tag)
     return _tag_page(request, tag, status=400, describe=form)
 
@@ -155,7 +178,10 @@ def tag_official(request: HttpRequest, slug: str) -> HttpResponse:
     official = request.POST.get("official") == "1"
     tag_services.tag_set_official(tag=tag, moderator=request.user, official=official)
     if official:
-        messages.success(request, f"“{tag.name}” is an official tag: it is suggested first.")
+        messages.success(
+            request,
+            _("“%(tag)s” is an official tag: it is suggested first.") % {"tag": tag.name},
+        )
     else:
-        messages.success(request, f"“{tag.name}” is no longer an official tag.")
+        messages.success(request, _("“%(tag)s” is no longer an official tag.") % {"tag": tag.name})
     return redirect(tag)

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,7 +22,7 @@ from practices.views.moderation import moderator_required, service_error_text
 def _visible_practice(pk: int) -> Practice:
     practice = Practice.objects.visible().filter(pk=pk).first()
     if practice is None:
-        raise Http404("No such practice.")
+        raise Http404(_("No such practice."))
     return practice
 
 
@@ -57,7 +58,7 @@ def adaptation_create(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_service_error(error)
         else:
             messages.success(
-                request, "Your adaptation is recorded. Its author and followers are told."
+                request, _("Your adaptation is recorded. Its author and followers are told.")
             )
             return redirect(f"{original.get_absolute_url()}#adaptations")
     return render(
@@ -72,7 +73,7 @@ def adaptation_create(request: HttpRequest, pk: int) -> HttpResponse:
 def adaptation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     adaptation = selectors.adaptation_get_for_author(user=request.user, pk=pk)
     if adaptation is None:
-        raise Http404("No such adaptation of yours.")
+        raise Http404(_("No such adaptation of yours."))
     if not request.user.can_post:
         return render(request, "practices/cannot_post.html", status=403)
     original = adaptation.original
@@ -89,7 +90,7 @@ def adaptation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, "Your adaptation is saved.")
+            messages.success(request, _("Your adaptation is saved."))
             return redirect(f"{original.get_absolute_url()}#adaptation-{adaptation.pk}")
     return render(
         request,
@@ -103,25 +104,25 @@ def adaptation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def adaptation_moderate(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     adaptation = Adaptation.objects.select_related("original").filter(pk=pk).first()
     if adaptation is None or action not in ("hide", "restore"):
-        raise Http404("No such adaptation or action.")
+        raise Http404(_("No such adaptation or action."))
     back = f"{adaptation.original.get_absolute_url()}#adaptation-{adaptation.pk}"
     form = HideForm(request.POST)
     try:
         if action == "hide":
             if not form.is_valid():
-                messages.error(request, "Give a reason for hiding it; the author will read it.")
+                messages.error(request, _("Give a reason for hiding it; the author will read it."))
                 return redirect(back)
             services.adaptation_hide(
                 adaptation=adaptation, moderator=request.user, reason=form.cleaned_data["reason"]
             )
-            messages.success(request, "The adaptation is hidden.")
+            messages.success(request, _("The adaptation is hidden."))
         else:
             services.adaptation_restore(
                 adaptation=adaptation,
                 moderator=request.user,
                 reason=request.POST.get("reason", ""),
             )
-            messages.success(request, "The adaptation is shown again.")
+            messages.success(request, _("The adaptation is shown again."))
     except ValidationError as error:
         messages.error(request, service_error_text(error))
     return redirect(back)
@@ -136,13 +137,13 @@ def checkin_answer(request: HttpRequest, pk: int) -> HttpResponse:
     """One click on the practice's page (or in the notification) answers."""
     checkin = CheckIn.objects.select_related("practice").filter(pk=pk).first()
     if checkin is None:
-        raise Http404("No such check-in.")
+        raise Http404(_("No such check-in."))
     if checkin.author_id != request.user.pk:
-        raise PermissionDenied("Only the practice's author can check in.")
+        raise PermissionDenied(_("Only the practice's author can check in."))
     form = CheckInForm(request.POST)
     back = f"{checkin.practice.get_absolute_url()}#checkin"
     if not form.is_valid():
-        messages.error(request, "Choose one of the four answers.")
+        messages.error(request, _("Choose one of the four answers."))
         return redirect(back)
     try:
         services.checkin_answer(
@@ -154,7 +155,7 @@ def checkin_answer(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, service_error_text(error))
     else:
-        messages.success(request, "Thank you: your check-in is on the practice's page.")
+        messages.success(request, _("Thank you: your check-in is on the practice's page."))
     return redirect(back)
 
 

@@ -3,10 +3,16 @@
 // matching members; arrows move, Enter or Tab takes one, Escape closes. Without this
 // module, typing "@handle" by hand mentions just the same.
 
+import { pageStrings } from "./strings.js";
+
 const DEBOUNCE_MS = 150;
 const LIST_ID = "mention-suggestions";
 // "@" at the start or after something that cannot be part of a word, an address or a path.
 const TRIGGER = /(?:^|[^\w@./-])@([A-Za-z0-9_-]{1,40})$/;
+
+// The words come translated from the page (templates/practices/_thread.html, #mention-strings);
+// the English here is what a page without them shows.
+const { t, tn } = pageStrings("mention-strings");
 
 const script = document.querySelector("script[data-mentions-url]");
 const endpoint = script ? script.dataset.mentionsUrl : "";
@@ -28,7 +34,7 @@ function ensureElements() {
   list.id = LIST_ID;
   list.className = "combobox-list mention-list";
   list.setAttribute("role", "listbox");
-  list.setAttribute("aria-label", "Members to mention");
+  list.setAttribute("aria-label", t("listLabel", "Members to mention"));
   list.hidden = true;
   status = document.createElement("div");
   status.className = "visually-hidden";
@@ -81,7 +87,7 @@ function choose(index) {
   field.setRangeText(insert, start, caret, "end");
   field.dispatchEvent(new Event("input", { bubbles: true }));
   close();
-  status.textContent = `Mentioned ${chosen.name}.`;
+  status.textContent = t("mentioned", "Mentioned {name}.", { name: chosen.name });
   field.focus();
 }
 
@@ -90,7 +96,7 @@ function render(items) {
   list.replaceChildren();
   if (!suggestions.length) {
     close();
-    status.textContent = "No member by that name.";
+    status.textContent = t("noMatch", "No member by that name.");
     return;
   }
   suggestions.forEach((item, index) => {
@@ -113,8 +119,10 @@ function render(items) {
   field.setAttribute("aria-controls", LIST_ID);
   list.hidden = false;
   setActive(0);
-  const n = suggestions.length;
-  status.textContent = `${n} member${n === 1 ? "" : "s"} found; up and down arrows to choose, Enter to mention.`;
+  status.textContent = tn("found", suggestions.length, {
+    one: "{number} member found; up and down arrows to choose, Enter to mention.",
+    other: "{number} members found; up and down arrows to choose, Enter to mention.",
+  });
 }
 
 async function load(text) {

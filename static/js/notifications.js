@@ -3,11 +3,17 @@
 // notifications page, following a notification or pressing "Mark as read" marks it read
 // without a reload. Without this module the count is the page load's and the forms work.
 
+import { pageStrings } from "./strings.js";
+
 const BACKOFF_MS = [1000, 2000, 4000, 8000, 15000, 30000];
 const PING_EVERY_MS = 25000;
 const UNREAD_CAP = 100;
 // Close codes after which trying again cannot help: not logged in (4401), suspended (4403).
 const FINAL_CLOSE_CODES = new Set([4401, 4403]);
+
+// The words come translated from the page (templates/base.html, #bell-strings); the English
+// here is what a page without them shows.
+const { t, tn } = pageStrings("bell-strings");
 
 function csrfToken() {
   const input = document.querySelector("input[name=csrfmiddlewaretoken]");
@@ -21,9 +27,11 @@ function badge(count) {
 }
 
 function words(count) {
-  if (count <= 0) return "none unread";
-  if (count >= UNREAD_CAP) return `more than ${UNREAD_CAP - 1} unread`;
-  return `${count} unread`;
+  if (count <= 0) return t("unreadNone", "none unread");
+  if (count >= UNREAD_CAP) {
+    return t("unreadMore", "more than {count} unread", { count: UNREAD_CAP - 1 });
+  }
+  return tn("unread", count, { one: "{count} unread", other: "{count} unread" }, { count });
 }
 
 class Bell {
@@ -53,7 +61,9 @@ class Bell {
     this.link.classList.toggle("has-unread", this.count > 0);
     document.title = this.count > 0 ? `(${badge(this.count)}) ${this.baseTitle}` : this.baseTitle;
     if (announce && this.announcer && this.count > previous) {
-      this.announcer.textContent = `New notification: ${words(this.count)}.`;
+      this.announcer.textContent = t("newNotification", "New notification: {unread}.", {
+        unread: words(this.count),
+      });
     }
   }
 
@@ -159,7 +169,7 @@ function enhanceNotificationsPage(bell) {
           document.querySelectorAll("[data-notification]").forEach(markItemRead);
           if (bell) bell.set(0, { announce: false });
           const status = document.querySelector("[data-bell-announcer]");
-          if (status) status.textContent = "All notifications marked as read.";
+          if (status) status.textContent = t("allRead", "All notifications marked as read.");
         })
         .catch(() => form.submit());
     }

@@ -1,8 +1,14 @@
 // Tag suggestions for the comma-separated tag input, as an ARIA 1.2 combobox with a listbox.
 // Without JavaScript the input is an ordinary text field; this only adds suggestions.
 
+import { pageStrings } from "./strings.js";
+
 const DEBOUNCE_MS = 150;
 const MIN_CHARS = 1;
+
+// The words come translated from the page (templates/practices/practice_form.html,
+// #tag-autocomplete-strings); the English here is what a page without them shows.
+const { t, tn } = pageStrings("tag-autocomplete-strings");
 
 function fragments(value) {
   return value.split(",").map((part) => part.trim());
@@ -38,7 +44,7 @@ export function enhance(input) {
   list.id = listId;
   list.className = "combobox-list";
   list.setAttribute("role", "listbox");
-  list.setAttribute("aria-label", "Suggestions");
+  list.setAttribute("aria-label", t("listLabel", "Suggestions"));
   list.hidden = true;
   wrapper.appendChild(list);
 
@@ -83,7 +89,7 @@ export function enhance(input) {
     if (!chosen) return;
     input.value = withChosen(input.value, chosen.name);
     close();
-    status.textContent = `Added ${chosen.name}.`;
+    status.textContent = t("added", "Added {name}.", { name: chosen.name });
     input.focus();
     input.setSelectionRange(input.value.length, input.value.length);
   }
@@ -94,7 +100,7 @@ export function enhance(input) {
     list.replaceChildren();
     if (!suggestions.length) {
       close();
-      status.textContent = "No matching tags.";
+      status.textContent = t("noMatch", "No matching tags.");
       return;
     }
     suggestions.forEach((item, index) => {
@@ -107,7 +113,11 @@ export function enhance(input) {
       name.textContent = item.name;
       const count = document.createElement("span");
       count.className = "count";
-      count.textContent = ` ${item.count} practice${item.count === 1 ? "" : "s"}`;
+      const practices = tn("practices", item.count, {
+        one: "{number} practice",
+        other: "{number} practices",
+      });
+      count.textContent = ` ${practices}`;
       option.append(name, count);
       option.addEventListener("mousedown", (event) => event.preventDefault());
       option.addEventListener("click", () => choose(index));
@@ -116,8 +126,10 @@ export function enhance(input) {
     list.hidden = false;
     input.setAttribute("aria-expanded", "true");
     setActive(-1);
-    const n = suggestions.length;
-    status.textContent = `${n} suggestion${n === 1 ? "" : "s"}; use the up and down arrows to choose.`;
+    status.textContent = tn("found", suggestions.length, {
+      one: "{number} suggestion; use the up and down arrows to choose.",
+      other: "{number} suggestions; use the up and down arrows to choose.",
+    });
   }
 
   async function load(query) {

@@ -2,6 +2,8 @@
 // WebSocket (docs/live-protocol.md). A small ES module with no build step; the page works
 // without it through plain forms, and falls back to them whenever the socket is down.
 
+import { pageStrings } from "./strings.js";
+
 const PROTOCOL_VERSION = 1;
 const BACKOFF_MS = [1000, 2000, 4000, 8000, 15000, 30000];
 const PING_EVERY_MS = 25000;
@@ -14,6 +16,18 @@ const FINAL_CLOSE_CODES = new Set([4403, 4404]);
 // The server closes with this code when the member is suspended while reading.
 const CLOSE_SUSPENDED = 4403;
 const CONTROL_ORDER = ["reply", "edit", "delete", "report", "hide", "restore"];
+
+// The words come translated from the page (templates/practices/_thread.html, #thread-strings);
+// the English here is what a page without them shows.
+const { t, tn } = pageStrings("thread-strings");
+
+// The moderation controls' words come with their visually hidden part as markup, so that a
+// translation can put "this comment" where its language needs it.
+function markup(html) {
+  const template = document.createElement("template");
+  template.innerHTML = html;
+  return template.content;
+}
 
 const relativeTime = new Intl.RelativeTimeFormat(document.documentElement.lang || "en", {
   numeric: "auto",
@@ -33,7 +47,7 @@ function newClientId() {
 function describeAge(date, now) {
   const seconds = Math.round((date.getTime() - now) / 1000);
   const abs = Math.abs(seconds);
-  if (abs < 45) return "just now";
+  if (abs < 45) return t("justNow", "just now");
   if (abs < 45 * 60) return relativeTime.format(Math.round(seconds / 60), "minute");
   if (abs < 22 * 3600) return relativeTime.format(Math.round(seconds / 3600), "hour");
   if (abs < 7 * 86400) return relativeTime.format(Math.round(seconds / 86400), "day");
@@ -154,11 +168,11 @@ class LiveThread {
   onClose(event) {
     this.teardown();
     if (event.code === CLOSE_SUSPENDED) {
-      this.stop("Your account has been suspended. Reload the page to see why.");
+      this.stop(t("suspended", "Your account has been suspended. Reload the page to see why."));
       return;
     }
     if (FINAL_CLOSE_CODES.has(event.code)) {
-      this.stop("Live updates are not available for this discussion.");
+      this.stop(t("unavailable", "Live updates are not available for this discussion."));
       return;
     }
     this.scheduleReconnect();
@@ -189,7 +203,7 @@ class LiveThread {
       this.retryTimer = null;
       this.connect();
     }, delay);
-    this.setStatus("Reconnecting…", STATUS_DELAY_MS);
+    this.setStatus(t("reconnecting", "Reconnecting…"), STATUS_DELAY_MS);
   }
 
   reconnectNow() {
@@ -245,7 +259,7 @@ class LiveThread {
     switch (message.type) {
       case "hello":
         if (message.version !== PROTOCOL_VERSION) {
-          this.stop("This page is out of date: reload it to see new comments.");
+          this.stop(t("outdated", "This page is out of date: reload it to see new comments."));
           return;
         }
         this.onOpen();
@@ -344,7 +358,10 @@ class LiveThread {
 
   showPresence(count) {
     if (!Number.isInteger(count) || count < 1) return;
-    this.presenceEl.textContent = count === 1 ? "1 person reading now" : `${count} people reading now`;
+    this.presenceEl.textContent = tn("presence", count, {
+      one: "{number} person reading now",
+      other: "{number} people reading now",
+    });
     this.presenceEl.hidden = false;
   }
 
@@ -395,7 +412,7 @@ class LiveThread {
       const replies = document.createElement("ol");
       replies.className = "replies";
       replies.dataset.replies = "";
-      replies.setAttribute("aria-label", "Replies");
+      replies.setAttribute("aria-label", t("replies", "Replies"));
       item.append(replies);
     }
     return item;
@@ -500,7 +517,7 @@ class LiveThread {
       link.className = "comment-action";
       link.href = this.editUrl.replace("/0/", `/${id}/`);
       link.dataset.control = "edit";
-      link.textContent = "Edit";
+      link.textContent = t("edit", "Edit");
       return link;
     }
     if (name === "delete") {
@@ -513,7 +530,7 @@ class LiveThread {
       const button = document.createElement("button");
       button.type = "submit";
       button.className = "link-button";
-      button.textContent = "Delete";
+      button.textContent = t("delete", "Delete");
       form.append(button);
       return form;
     }
@@ -521,13 +538,13 @@ class LiveThread {
     details.className = "comment-reply";
     details.dataset.control = "reply";
     const summary = document.createElement("summary");
-    summary.textContent = "Reply";
+    summary.textContent = t("reply", "Reply");
     const form = this.buildForm({
       kind: "reply",
       action: this.createUrl,
       fieldId: `reply-body-${id}`,
-      label: "Your reply",
-      button: "Post reply",
+      label: t("yourReply", "Your reply"),
+      button: t("postReply", "Post reply"),
       rows: 3,
     });
     form.prepend(this.hidden("parent", String(id)));
@@ -587,10 +604,12 @@ class LiveThread {
   }
 
   buildModerationControl(name, id, token) {
-    const words = { report: "Report", hide: "Hide", restore: "Restore" }[name];
-    const label = document.createElement("span");
-    label.className = "visually-hidden";
-    label.textContent = " this comment";
+    const fallback = {
+      report: 'Report<span class="visually-hidden"> this comment</span>',
+      hide: 'Hide<span class="visually-hidden"> this comment</span>',
+      restore: 'Restore<span class="visually-hidden"> this comment</span>',
+    }[name];
+    const words = markup(t(name, fallback));
     if (name === "restore") {
       const form = document.createElement("form");
       form.method = "post";
@@ -601,7 +620,7 @@ class LiveThread {
       const button = document.createElement("button");
       button.type = "submit";
       button.className = "link-button";
-      button.append(words, label);
+      button.append(words);
       form.append(button);
       return form;
     }
@@ -609,7 +628,7 @@ class LiveThread {
     link.className = "comment-action";
     link.href = (name === "report" ? this.reportUrl : this.hideUrl).replace("/0/", `/${id}/`);
     link.dataset.control = name;
-    link.append(words, label);
+    link.append(words);
     return link;
   }
 
@@ -620,13 +639,16 @@ class LiveThread {
     if (message.locked) {
       this.mayPost = false;
       if (form) form.hidden = true;
-      text = "A moderator closed this discussion to new comments.";
+      text = t("locked", "A moderator closed this discussion to new comments.");
     } else if (form) {
       this.mayPost = true;
       form.hidden = false;
-      text = "A moderator reopened this discussion.";
+      text = t("reopened", "A moderator reopened this discussion.");
     } else {
-      text = "A moderator reopened this discussion: reload the page to comment.";
+      text = t(
+        "reopenedReload",
+        "A moderator reopened this discussion: reload the page to comment.",
+      );
     }
     let note = this.root.querySelector("[data-locked-note]");
     if (!note) {
@@ -650,7 +672,7 @@ class LiveThread {
       event.preventDefault();
       const body = form.elements.body.value;
       if (!body.trim()) {
-        this.showFormError(form, "Write something before posting.");
+        this.showFormError(form, t("emptyPost", "Write something before posting."));
         return;
       }
       const message = { type: "comment.create", client_id: newClientId(), body };
@@ -662,7 +684,7 @@ class LiveThread {
       const item = form.closest("[data-item-id]");
       const body = form.elements.body.value;
       if (!body.trim()) {
-        this.showFormError(form, "Write something before saving.");
+        this.showFormError(form, t("emptySave", "Write something before saving."));
         return;
       }
       this.request(
@@ -671,7 +693,11 @@ class LiveThread {
       );
     } else if (kind === "delete") {
       event.preventDefault();
-      if (!window.confirm("Delete this comment? Readers will see “Comment deleted”.")) return;
+      const question = t(
+        "confirmDelete",
+        "Delete this comment? Readers will see “Comment deleted”.",
+      );
+      if (!window.confirm(question)) return;
       const item = form.closest("[data-item-id]");
       this.request(
         { type: "comment.delete", client_id: newClientId(), id: Number(item.dataset.itemId) },
@@ -702,8 +728,8 @@ class LiveThread {
       kind: "edit",
       action: this.editUrl.replace("/0/", `/${id}/`),
       fieldId: `edit-body-${id}`,
-      label: "Edit your comment",
-      button: "Save",
+      label: t("editYourComment", "Edit your comment"),
+      button: t("save", "Save"),
       rows: 5,
       value: bodyEl.dataset.source || bodyEl.textContent.trim(),
     });
@@ -711,7 +737,7 @@ class LiveThread {
     cancel.type = "button";
     cancel.className = "link-button";
     cancel.dataset.cancelEdit = "";
-    cancel.textContent = "Cancel";
+    cancel.textContent = t("cancel", "Cancel");
     form.querySelector(".comment-form-actions").append(cancel);
     bodyEl.hidden = true;
     article.after(form);
@@ -758,7 +784,7 @@ class LiveThread {
 
   noticeNew(article) {
     const name = article.querySelector(".comment-author");
-    this.queueAnnouncement(name ? name.textContent.trim() : "a member");
+    this.queueAnnouncement(name ? name.textContent.trim() : t("aMember", "a member"));
     const rect = article.getBoundingClientRect();
     const inView = rect.bottom > 0 && rect.top < window.innerHeight;
     if (inView || !this.observer) return;
@@ -782,7 +808,14 @@ class LiveThread {
   refreshMarker() {
     const count = this.unseen.size;
     this.marker.hidden = count === 0;
-    this.marker.textContent = count === 1 ? "1 new comment" : `${count} new comments`;
+    this.marker.textContent = this.newComments(count);
+  }
+
+  newComments(count) {
+    return tn("newComments", count, {
+      one: "{number} new comment",
+      other: "{number} new comments",
+    });
   }
 
   showFirstUnseen() {
@@ -801,7 +834,9 @@ class LiveThread {
       this.announceQueue = [];
       this.announceTimer = null;
       this.announce(
-        authors.length === 1 ? `New comment from ${authors[0]}` : `${authors.length} new comments`,
+        authors.length === 1
+          ? t("newCommentFrom", "New comment from {name}", { name: authors[0] })
+          : this.newComments(authors.length),
       );
     }, 800);
   }

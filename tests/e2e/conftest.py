@@ -58,9 +58,23 @@ def static_root(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def live_server_process(transactional_db, static_root):
+def server_mail_dir(tmp_path) -> Path:
+    """Where the server process writes the e-mails it sends (read them with `sent_mail`)."""
+    folder = tmp_path / "server-mail"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def live_server_process(transactional_db, static_root, server_mail_dir):
     """`daphne forum.asgi:application` on a free port, serving this test's database."""
-    server = ServerProcess(env={"STATIC_ROOT": str(static_root)}).start()
+    server = ServerProcess(
+        env={
+            "STATIC_ROOT": str(static_root),
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(server_mail_dir),
+        }
+    ).start()
     yield server
     server.stop()
 
@@ -85,13 +99,15 @@ def chromium():
 
 @pytest.fixture
 def open_page(request, chromium, live_server_process):
-    """open_page(user=None) -> a Playwright page in its own browser context, logged in as
-    `user` (by session cookie). On failure every page is saved as a screenshot under var/."""
+    """open_page(user=None, **context_options) -> a Playwright page in its own browser
+    context, logged in as `user` (by session cookie); the options go to `new_context`
+    (`viewport=`, `java_script_enabled=`). On failure every page is saved as a screenshot
+    under var/."""
     contexts = []
     pages = []
 
-    def make(user=None):
-        context = chromium.new_context(base_url=live_server_process.url)
+    def make(user=None, **context_options):
+        context = chromium.new_context(base_url=live_server_process.url, **context_options)
         context.set_default_timeout(10_000)
         if user is not None:
             client = Client()

@@ -56,6 +56,18 @@ def test_pages_are_stored_per_path_and_query(client, practice):
     assert "Language cafe" not in other.content.decode()
 
 
+def test_pages_are_stored_per_language(client, practice):
+    for _ in range(2):
+        client.get("/practices/", HTTP_ACCEPT_LANGUAGE="fr")
+    french = client.get("/practices/", HTTP_ACCEPT_LANGUAGE="fr-CH,fr;q=0.9")
+    assert french[HIT_HEADER] == "hit" and french["Content-Language"] == "fr"
+    german = client.get("/practices/", HTTP_ACCEPT_LANGUAGE="de")
+    assert german.get(HIT_HEADER) != "hit" and german["Content-Language"] == "de"
+    client.cookies["django_language"] = "de"
+    chosen = client.get("/practices/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert chosen[HIT_HEADER] == "hit" and chosen["Content-Language"] == "de"
+
+
 def test_a_member_never_gets_a_stored_page_and_never_stores_one(
     client, member_client, practice, django_assert_max_num_queries
 ):
@@ -175,7 +187,7 @@ def test_a_response_with_a_csrf_token_is_never_stored():
     [
         ("Cache-Control", "private"),
         ("Cache-Control", "no-store"),
-        ("Vary", "Cookie, Accept-Language"),
+        ("Vary", "Cookie, User-Agent"),
     ],
 )
 def test_private_or_varying_responses_are_never_stored(header, value):

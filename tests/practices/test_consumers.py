@@ -11,7 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from django.utils import timezone
 
-from practices import broadcast
+from practices import broadcast, presence
 from practices.models import Comment
 from practices.routing import websocket_urlpatterns
 from practices.services.comments import comment_create, comment_delete, comment_edit
@@ -109,6 +109,37 @@ async def test_every_reader_gets_the_same_html(practice, member, other_member, s
     assert len(htmls) == 1
 
 
+async def test_each_reader_gets_the_html_in_their_own_language(
+    practice, member, user_factory, sockets
+):
+    english = await sockets(practice, headers=[(b"accept-language", b"en-GB")])
+    french = await sockets(practice, headers=[(b"accept-language", b"fr-FR,fr;q=0.9")])
+    german_cookie = await sockets(
+        practice, headers=[(b"cookie", b"django_language=de"), (b"accept-language", b"fr")]
+    )
+    saved = await sync_to_async(user_factory)(language="de")
+    german_member = await sockets(practice, saved, headers=[(b"accept-language", b"fr")])
+    comment = await create(practice=practice, author=member, body="Bientôt")
+    await sync_to_async(comment_delete)(comment=comment, user=member)
+    found = {}
+    for name, comm in (
+        ("en", english), ("fr", french), ("de-cookie", german_cookie), ("de-member", german_member)
+    ):  # fmt: skip
+        await next_of(comm, "comment.created")
+        event = await next_of(comm, "comment.deleted")
+        assert "html_by_language" not in event
+        found[name] = event["html"]
+    assert "Comment deleted" in found["en"]
+    assert "Commentaire supprimé" in found["fr"]
+    assert "Kommentar gelöscht" in found["de-cookie"] == found["de-member"]
+    # A reader who resumes gets the backlog in their language too.
+    late = await sockets(practice, headers=[(b"accept-language", b"fr")])
+    await late.send_json_to({"type": "resume", "after": 0})
+    # Never seen by this reader, the comment is replayed as created, already deleted.
+    replayed = await next_of(late, "comment.created")
+    assert "Commentaire supprimé" in replayed["html"]
+
+
 async def test_a_reply_says_which_comment_it_answers(practice, member, other_member, sockets):
     parent = await create(practice=practice, author=member, body="Question")
     listener = await sockets(practice, member)
@@ -178,14 +209,43 @@ async def test_edit_and_delete_over_the_socket_reach_other_readers(
     assert "First" not in deleted["html"]
 
 
-async def test_presence_counts_the_sockets_in_the_thread(practice, member, sockets):
+async def presence_count_reaches(comm, count, timeout=3):
+    """Presence updates arrive until one says `count`; an earlier number may come first."""
+    while True:
+        if (await next_of(comm, "presence", timeout=timeout))["count"] == count:
+            return True
+
+
+async def test_presence_counts_the_sockets_in_the_thread(practice, member, sockets, monkeypatch):
+    monkeypatch.setattr(presence, "PRESENCE_BROADCAST_SECONDS", 0.05)
     first = await sockets(practice, member)
     assert (await next_of(first, "presence"))["count"] == 1
     second = await sockets(practice)
+    # A socket that joins is told the count at once; the others in the coalesced broadcast.
     assert (await next_of(second, "presence"))["count"] == 2
-    assert (await next_of(first, "presence"))["count"] == 2
+    assert await presence_count_reaches(first, 2)
     await second.disconnect()
-    assert (await next_of(first, "presence"))["count"] == 1
+    assert await presence_count_reaches(first, 1)
+
+
+async def test_sockets_joining_at_once_are_announced_in_one_broadcast(
+    practice, sockets, monkeypatch
+):
+    sent = []
+    real_send = broadcast.agroup_send
+
+    async def counting(group, message):
+        if message.get("type") == "presence":
+            sent.append(message["count"])
+        return await real_send(group, message)
+
+    monkeypatch.setattr(broadcast, "agroup_send", counting)
+    first = await sockets(practice)
+    for _ in range(10):
+        await sockets(practice)
+    assert await presence_count_reaches(first, 11)
+    # Joins within one interval make one broadcast (two if they straddle its end), not ten.
+    assert 1 <= len(sent) <= 2 and sent[-1] == 11
 
 
 async def test_a_drafts_thread_is_closed_to_others(practice_factory, member, other_member):

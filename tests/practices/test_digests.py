@@ -12,7 +12,7 @@ from django.core import mail, signing
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
 from practices.models import Comment, DigestDelivery, Notification, Tag, TagFollow
@@ -391,6 +391,24 @@ def test_immediate_members_get_one_email_per_notification_once(
 
     assert notification_emails_send() == 0
     assert len(mail.outbox) == 2
+
+
+def test_each_member_is_written_to_in_their_own_language(user_factory, quiet_practice):
+    french = user_factory(email_frequency="immediate", email="fr@example.org", language="fr")
+    german = user_factory(email_frequency="immediate", email="de@example.org", language="de")
+    actor = user_factory(display_name="Hawa Diallo")
+    practice = quiet_practice(title="Community health guides")
+    comment = a_comment(practice, actor, body="@everyone see the figures")
+    for member in (french, german):
+        notify(member, practice, kind="mention", comment=comment, actor=actor, when=timezone.now())
+    # Sent from a command, where no request says which language: each recipient's own.
+    with translation.override("en"):
+        assert notification_emails_send() == 2
+    by_address = {message.to[0]: message for message in mail.outbox}
+    assert "Hawa Diallo a mentionné votre nom" in by_address["fr@example.org"].subject
+    assert "Hawa Diallo hat Sie" in by_address["de@example.org"].subject
+    assert 'lang="de"' in by_address["de@example.org"].alternatives[0][0]
+    assert translation.get_language() == "en"
 
 
 def test_read_or_old_notifications_are_not_emailed(immediate, quiet_practice):

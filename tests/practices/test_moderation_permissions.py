@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from practices.models import (
+    Adaptation,
     Collection,
     CollectionItem,
     Comment,
@@ -24,6 +25,7 @@ from practices.services.collections import collection_add_practice, collection_c
 from practices.services.comments import comment_create
 from practices.services.moderation import comment_hide
 from practices.services.reports import report_create
+from practices.services.transfer import adaptation_create
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +43,7 @@ class World:
     collection: Collection
     target: User
     suspended_target: User
+    adaptation: Adaptation
 
 
 @pytest.fixture
@@ -56,6 +59,20 @@ def world(practice_factory, user_factory, writer, moderator, member) -> World:
     comment_hide(comment=hidden_comment, moderator=moderator, reason="Spam")
     report_create(reporter=member, practice=practice, reason="spam")
     report_create(reporter=member, comment=comment, reason="abuse")
+    adaptation = adaptation_create(
+        original=other,
+        author=writer,
+        data={
+            "city": "Lyon",
+            "country": "FR",
+            "organisation": "Office for Newcomers",
+            "organisation_type": "city",
+            "changes": "Four schools instead of one.",
+            "outcome": "",
+            "stage": "pilot",
+        },
+    )
+    report_create(reporter=member, adaptation=adaptation, reason="spam")
     collection = collection_create(moderator=moderator, title="Starter kit")
     collection_add_practice(collection=collection, moderator=moderator, practice=practice)
     collection_add_practice(collection=collection, moderator=moderator, practice=other)
@@ -67,7 +84,7 @@ def world(practice_factory, user_factory, writer, moderator, member) -> World:
     )
     return World(
         practice, other, extra, locked, pending, hidden, comment, hidden_comment, collection, target,
-        suspended_target,
+        suspended_target, adaptation,
     )  # fmt: skip
 
 
@@ -81,6 +98,7 @@ def snapshot() -> tuple:
             )
         ),
         list(Comment.objects.order_by("id").values_list("hidden_at", "changed_seq")),
+        list(Adaptation.objects.order_by("id").values_list("hidden_at", "hidden_reason")),
         list(Report.objects.order_by("id").values_list("resolved_at", "resolution")),
         list(User.objects.order_by("id").values_list("suspended_until", "suspension_reason")),
         list(Collection.objects.order_by("id").values_list("title", "introduction", "is_public")),
@@ -96,6 +114,10 @@ PAGES = [
     ("reports", lambda w: reverse("moderation:reports")),
     ("reported practice", lambda w: reverse("moderation:reported_practice", args=[w.practice.pk])),
     ("reported comment", lambda w: reverse("moderation:reported_comment", args=[w.comment.pk])),
+    (
+        "reported adaptation",
+        lambda w: reverse("moderation:reported_adaptation", args=[w.adaptation.pk]),
+    ),
     ("approvals", lambda w: reverse("moderation:approvals")),
     ("log", lambda w: reverse("moderation:log")),
     ("members", lambda w: reverse("moderation:members")),
@@ -155,6 +177,16 @@ ACTIONS = [
         "resolve comment reports",
         lambda w: reverse("moderation:reported_comment", args=[w.comment.pk]),
         lambda w: {"resolution": "hidden", "reason": "Rude"},
+    ),
+    (
+        "resolve adaptation reports",
+        lambda w: reverse("moderation:reported_adaptation", args=[w.adaptation.pk]),
+        lambda w: {"resolution": "hidden", "reason": "Advert"},
+    ),
+    (
+        "adaptation hide",
+        lambda w: reverse("practices:adaptation_moderate", args=[w.adaptation.pk, "hide"]),
+        lambda w: {"reason": "Advert"},
     ),
     (
         "suspend",

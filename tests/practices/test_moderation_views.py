@@ -98,7 +98,9 @@ def test_the_practice_page_costs_a_moderator_a_fixed_number_of_queries(
     client = client_for(moderator)
     url = writers_practice.get_absolute_url()
     collection_create(moderator=moderator, title="One")
-    client.get(url)
+    # The first visit starts the content generation, the second keeps the page's shared part.
+    for _ in range(2):
+        client.get(url)
     with CaptureQueriesContext(connection) as few:
         client.get(url)
     for n in range(8):

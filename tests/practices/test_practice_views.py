@@ -53,6 +53,7 @@ def form_data(**overrides) -> dict:
         "ended_on": "",
         "still_running": "on",
         "stage": "running",
+        "language": "en",
         "tags": "Language learning, parents",
         "links": "https://example.org/cafe\nhttp://example.com/report.pdf",
         "action": "draft",
@@ -170,16 +171,16 @@ def test_list_costs_the_same_queries_at_two_sizes(
             practice_update_search_vector(practice_id=p.pk)
 
     add(3)
-    # Target groups, capped count, six facets, the page's rows, their tags.
-    with django_assert_num_queries(10):
+    # Target groups, capped count, seven facets, the page's rows, their tags.
+    with django_assert_num_queries(11):
         assert client.get("/practices/?q=practice&country=DE").status_code == 200
     cache.clear()
     add(40)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get("/practices/?q=practice&country=DE")
     assert response.context["listing"].page.count == 22
     cache.clear()
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         assert client.get("/practices/?sort=discussed&page=2").status_code == 200
 
 
@@ -222,7 +223,7 @@ def test_detail_shows_every_field(client, practice_factory, member):
     assert response.status_code == 200
     html = response.content.decode()
     for text in (
-        "<h1 id=\"practice-title\">Interpreters at parent evenings</h1>", "Schools book interpreters.",
+        "<h1 id=\"practice-title\" lang=\"en\">Interpreters at parent evenings</h1>", "Schools book interpreters.",
         "The challenge it answers", "Parents could not follow.",
         "<strong>interpreters</strong>", "Attendance doubled.", "City budget.", "Rare languages.",
         "Book early.", "Vienna, Austria", "Volksschule 3", "School", "Education", "Evaluated",
@@ -311,11 +312,11 @@ def test_detail_costs_the_same_queries_with_few_or_many_tags(
     with CaptureQueriesContext(connection) as ctx:
         thread_for(practice=few, user=None)
     thread_queries = len(ctx.captured_queries)
-    # The practice with its author, its tags, its target groups; then the thread; then
-    # transfer: adaptations, similar practices, check-ins, "adapted from".
-    with django_assert_num_queries(3 + thread_queries + 4):
+    # The practice, its author, its tags, its target groups; then transfer: adaptations,
+    # similar practices, check-ins, "adapted from"; then the thread.
+    with django_assert_num_queries(4 + 4 + thread_queries):
         assert client.get(few.get_absolute_url()).status_code == 200
-    with django_assert_num_queries(3 + thread_queries + 4):
+    with django_assert_num_queries(4 + 4 + thread_queries):
         response = client.get(many.get_absolute_url())
     assert response.content.decode().count('href="/tags/tag-') == 10
 

@@ -114,13 +114,13 @@ def test_tag_page_costs_the_same_queries_at_two_sizes(
             practice_factory(author=member, country=["DE", "FR"][i % 2], tags=["language", f"t{i}"])
 
     add(2)
-    # The tag, target groups, capped count, five facets (no tag facet), the rows, their tags,
+    # The tag, target groups, capped count, six facets (no tag facet), the rows, their tags,
     # the tag's follower count.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         assert client.get("/tags/language/").status_code == 200
     cache.clear()
     add(30)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get("/tags/language/")
     assert response.context["listing"].page.count == 32
 
