@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 from playwright.sync_api import Locator, Page, expect
 
 from practices.services.comments import comment_create
+from tests.e2e.test_newcomer import words
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -22,8 +24,8 @@ def practice(practice_factory):
     )
 
 
-def thread_list(page: Page) -> Locator:
-    return page.get_by_role("list", name="Comments", exact=True)
+def thread_list(page: Page, _=str) -> Locator:
+    return page.get_by_role("list", name=_("Comments"), exact=True)
 
 
 def focused(page: Page) -> tuple[str, str]:
@@ -81,6 +83,13 @@ def screenshot(page: Page, name: str) -> None:
     page.screenshot(path=str(folder / f"keyboard-{name}.png"))
 
 
+def reading_now(language: str, number: int) -> str:
+    with translation.override(language):
+        return translation.ngettext(
+            "%(number)s person reading now", "%(number)s people reading now", number
+        ) % {"number": number}
+
+
 def test_the_skip_link_is_the_first_stop_and_leads_to_the_content(open_page, practice, member):
     page = open_page(member)
     page.goto(practice.get_absolute_url())
@@ -99,41 +108,46 @@ def test_the_skip_link_is_the_first_stop_and_leads_to_the_content(open_page, pra
     assert page.evaluate("document.querySelector('main').contains(document.activeElement)")
 
 
+@pytest.mark.parametrize(
+    ("language", "width"),
+    [pytest.param("en", 1280, id="english-1280"), pytest.param("fr", 375, id="french-375")],
+)
 def test_a_member_comments_and_replies_with_the_keyboard_alone(
-    open_page, practice, member, other_member
+    open_page, practice, member, other_member, language, width
 ):
+    _ = words(language)
     question = comment_create(
         practice=practice,
         author=other_member,
         body="How did you find parents who had time during the school day?",
     )
-    page = open_page(member)
+    page = open_page(member, locale=language, viewport={"width": width, "height": 812})
     page.goto(practice.get_absolute_url())
-    expect(page.get_by_text("1 person reading now")).to_be_visible(timeout=LIVE_WITHIN_MS)
+    expect(page.get_by_text(reading_now(language, 1))).to_be_visible(timeout=LIVE_WITHIN_MS)
     page.evaluate("window.notReloaded = true")
 
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
-    tab_to(page, "Your comment")
+    tab_to(page, _("Your comment"))
     comment = "We asked at the school gate in the morning; grandparents came too."
     page.keyboard.type(comment)
-    tab_to(page, "Post comment")
-    screenshot(page, "post-comment")
+    tab_to(page, _("Post comment"))
+    screenshot(page, f"post-comment-{language}-{width}")
     page.keyboard.press("Enter")
-    expect(thread_list(page).get_by_text(comment)).to_be_visible(timeout=LIVE_WITHIN_MS)
-    expect(page.get_by_label("Your comment")).to_have_value("")
+    expect(thread_list(page, _).get_by_text(comment)).to_be_visible(timeout=LIVE_WITHIN_MS)
+    expect(page.get_by_label(_("Your comment"))).to_have_value("")
 
-    asked = thread_list(page).locator(f'[data-item-id="{question.pk}"]')
-    tab_to(page, "Reply", within=asked, backwards=True)
+    asked = thread_list(page, _).locator(f'[data-item-id="{question.pk}"]')
+    tab_to(page, _("Reply", context="action"), within=asked, backwards=True)
     page.keyboard.press("Enter")
-    tab_to(page, "Your reply", within=asked)
+    tab_to(page, _("Your reply"), within=asked)
     answer = "Most of them worked shifts, so mornings suited them better than afternoons."
     page.keyboard.type(answer)
-    tab_to(page, "Post reply", within=asked)
-    screenshot(page, "post-reply")
+    tab_to(page, _("Post reply"), within=asked)
+    screenshot(page, f"post-reply-{language}-{width}")
     page.keyboard.press("Enter")
 
-    replies = asked.get_by_role("list", name="Replies")
+    replies = asked.get_by_role("list", name=_("Replies"))
     expect(replies.get_by_text(answer)).to_be_visible(timeout=LIVE_WITHIN_MS)
     expect(replies.get_by_role("link", name=member.display_name)).to_be_visible()
     assert page.evaluate("window.notReloaded") is True

@@ -29,9 +29,9 @@ def words(language: str):
     """The interface's words in `language`, from the same catalogs the server uses, so the
     journey finds every label and button as a reader of that language sees it."""
 
-    def say(text: str, **values: str) -> str:
+    def say(text: str, context: str = "", **values: str) -> str:
         with translation.override(language):
-            said = translation.gettext(text)
+            said = translation.pgettext(context, text) if context else translation.gettext(text)
         return said % values if values else said
 
     return say
