@@ -10,6 +10,7 @@ altogether (a cold cache) is computed by whoever asks.
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -18,6 +19,8 @@ from typing import Any, TypeVar
 from django.core.cache import cache
 
 from forum.anon_cache import GENERATION_KEY
+
+logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 STALE_FACTOR = 10
@@ -52,11 +55,17 @@ def cached_refreshing(key: str, compute: Callable[[], T], seconds: int) -> T:
 
 def generation_get_many(keys: Iterable[str]) -> tuple[str | None, dict[str, Any]]:
     """The current content generation, and those of `keys` that were stored under it: one
-    round trip. After the cache was emptied a generation is started and nothing is found."""
-    found = cache.get_many([GENERATION_KEY, *keys])
-    generation = found.pop(GENERATION_KEY, None)
-    if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+    round trip. After the cache was emptied a generation is started and nothing is found;
+    with the cache down, nothing is found and nothing will be stored."""
+    try:
+        found = cache.get_many([GENERATION_KEY, *keys])
+        generation = found.pop(GENERATION_KEY, None)
+        if generation is None:
+            cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+            return None, {}
+    except Exception:
+        # The pages are computed as if nothing had been kept: slower, never wrong.
+        logger.exception("kept page parts unavailable")
         return None, {}
     return generation, {
         key: entry[1]
@@ -71,4 +80,7 @@ def generation_set_many(generation: str | None, values: dict[str, Any], seconds:
     Nothing is stored without a generation."""
     if generation is None or not values or seconds <= 0:
         return
-    cache.set_many({key: (generation, value) for key, value in values.items()}, seconds)
+    try:
+        cache.set_many({key: (generation, value) for key, value in values.items()}, seconds)
+    except Exception:
+        logger.exception("page parts not kept")

@@ -23,7 +23,10 @@ comments (edit while the window is open, delete, a hidden comment's notice), one
 Kept content holds stand-ins for the reader's id and CSRF token (practices/fragments.py),
 which every request fills in.
 
-Queries when the cache holds the page: none.
+Queries when the cache holds the page: none. What the page shows of the member's own (their
+follows, the bell) is read in one query by `practice_reader`, below, as on the tag pages
+(`tag_reader`, beside the tag's follower count kept with its listing) and the lists
+(`list_reader`).
 """
 
 from __future__ import annotations

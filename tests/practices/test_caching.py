@@ -47,3 +47,33 @@ def test_zero_seconds_means_no_cache():
     compute = Counter()
     cached_refreshing("k", compute, 0)
     assert cached_refreshing("k", compute, 0) == 2
+
+
+# --- Kept under the content generation -------------------------------------------------------
+
+
+def test_values_kept_under_a_generation_are_found_until_it_is_replaced():
+    from forum.anon_cache import GENERATION_KEY
+
+    assert caching.generation_get_many(["a"]) == (None, {})  # starts a generation
+    generation, found = caching.generation_get_many(["a"])
+    assert generation is not None and found == {}
+    caching.generation_set_many(generation, {"a": 1}, 60)
+    assert caching.generation_get_many(["a", "b"]) == (generation, {"a": 1})
+    cache.set(GENERATION_KEY, "another")
+    assert caching.generation_get_many(["a"]) == ("another", {})
+
+
+def test_nothing_is_kept_without_a_generation():
+    caching.generation_set_many(None, {"a": 1}, 60)
+    assert cache.get("a") is None
+
+
+def test_a_cache_that_fails_keeps_nothing_and_finds_nothing(monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionError("the cache is down")
+
+    monkeypatch.setattr(caching.cache, "get_many", down)
+    monkeypatch.setattr(caching.cache, "set_many", down)
+    assert caching.generation_get_many(["a"]) == (None, {})
+    caching.generation_set_many("g", {"a": 1}, 60)

@@ -228,6 +228,16 @@ async def test_presence_counts_the_sockets_in_the_thread(practice, member, socke
     assert await presence_count_reaches(first, 1)
 
 
+def test_one_claim_holds_a_threads_next_presence_broadcast_until_it_is_sent():
+    assert presence.presence_join(practice_id=7) == 1
+    assert presence.presence_claim(practice_id=7)
+    assert not presence.presence_claim(practice_id=7)
+    presence.presence_join(practice_id=7)
+    # Released when sent, with every change made while it was held.
+    assert presence.presence_release(practice_id=7) == 2
+    assert presence.presence_claim(practice_id=7)
+
+
 async def test_sockets_joining_at_once_are_announced_in_one_broadcast(
     practice, sockets, monkeypatch
 ):

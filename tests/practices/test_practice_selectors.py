@@ -410,8 +410,8 @@ def test_search_uses_the_gin_index_on_postgresql(practice_factory, member):
         listing = practice_list(user=None, filters={"q": "mentoring"})
     assert sorted(titles(listing)) == ["Mentoring 0", "Mentoring 1", "Mentoring 2"]
     searches = [q["sql"] for q in ctx.captured_queries if "@@" in q["sql"]]
-    # The capped count, six facets and the page's rows all search.
-    assert len(searches) == 8
+    # The capped count, seven facets and the page's rows all search.
+    assert len(searches) == 9
     count_sql = next(sql for sql in searches if sql.startswith("SELECT COUNT(*)"))
     rows_sql = next(sql for sql in searches if sql.startswith('SELECT "practices_practice"."id"'))
     with connection.cursor() as cursor:
