@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from accounts.backends import member_forget
 from accounts.models import EmailFrequency, Role, User
 from forum import anon_cache
 from practices.slugs import free_slug
@@ -78,6 +79,7 @@ def user_mark_email_verified(*, user: User, email: str) -> User:
     """Mirror allauth's verified primary address onto the user row (idempotent)."""
     if user.email.lower() == email.lower() and not user.email_verified:
         User.objects.filter(pk=user.pk).update(email_verified=True)
+        member_forget(user.pk)
         user.email_verified = True
     return user
 

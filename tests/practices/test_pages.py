@@ -48,7 +48,7 @@ def controls_of(html, comment):
 # --- What a kept page costs --------------------------------------------------------------------
 
 
-def test_a_kept_practice_page_costs_a_member_the_same_two_queries_at_10_and_100_comments(
+def test_a_kept_practice_page_costs_a_member_the_same_one_query_at_10_and_100_comments(
     practice_factory, member, other_member, user_factory, client_for, django_assert_num_queries
 ):
     small, large = practice_factory(tags=["parents"]), practice_factory(tags=["a", "b", "c"])
@@ -57,10 +57,10 @@ def test_a_kept_practice_page_costs_a_member_the_same_two_queries_at_10_and_100_
     client = client_for(member)
     for practice in (small, large):
         kept(client, practice.get_absolute_url())
-        # The member, then in one query whether they follow the practice, which of its tags
-        # they follow and their unread count (the session, the practice and the page's content
+        # In one query whether they follow the practice, which of its tags they follow and
+        # their unread count (the session, the member, the practice and the page's content
         # come from the cache).
-        with django_assert_num_queries(2):
+        with django_assert_num_queries(1):
             response = client.get(practice.get_absolute_url())
         assert response.content.count(b'class="comment"') >= 10
 
@@ -77,18 +77,18 @@ def test_a_kept_practice_page_costs_a_visitor_no_query(
         client.get(practice.get_absolute_url())
 
 
-def test_a_kept_listing_costs_a_member_two_queries(
+def test_a_kept_listing_costs_a_member_one_query(
     practice_factory, member_client, django_assert_num_queries
 ):
     for i in range(5):
         practice_factory(tags=["parents", f"t{i}"])
     for url in ("/practices/?country=DE", "/tags/parents/"):
         kept(member_client, url)
-    # The member and the bell; on the tag page the bell and whether the member follows the
-    # tag are one query (the tag and its follower count are kept with the listing).
-    with django_assert_num_queries(2):
+    # The bell; on the tag page the bell and whether the member follows the tag are one query
+    # (the session and the member are kept, the tag and its follower count with the listing).
+    with django_assert_num_queries(1):
         member_client.get("/practices/?country=DE")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         member_client.get("/tags/parents/")
 
 
