@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "forum.context_processors.site",
+                "forum.context_processors.chrome",
             ],
         },
     },
@@ -115,6 +116,17 @@ if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
     }
+    # A pool of open connections per process (psycopg-pool): each request borrows one
+    # instead of opening its own, which costs more than a kept page's whole query.
+    # DB_POOL_MAX=0 turns it off (then DB_CONN_MAX_AGE applies); see docs/deployment.md.
+    DB_POOL_MAX = env_int("DB_POOL_MAX", 10)
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL_MAX > 0:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(env_int("DB_POOL_MIN", 2), DB_POOL_MAX),
+            "max_size": DB_POOL_MAX,
+            "timeout": env_int("DB_POOL_TIMEOUT", 10),
+        }
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

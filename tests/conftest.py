@@ -71,7 +71,10 @@ def _fresh_cache():
     """Counts, presence and rate limits live in the cache; no test sees another's."""
     from django.core.cache import cache
 
+    from forum import chrome
+
     cache.clear()
+    chrome.forget_all()
     yield
     cache.clear()
 

@@ -17,7 +17,7 @@ db = s.DATABASES["default"]
 print(json.dumps({
     "engine": db["ENGINE"], "name": str(db["NAME"]), "host": db.get("HOST", ""),
     "port": db.get("PORT", ""), "user": db.get("USER", ""),
-    "conn_max_age": db.get("CONN_MAX_AGE", 0),
+    "conn_max_age": db.get("CONN_MAX_AGE", 0), "pool": db.get("OPTIONS", {}).get("pool"),
     "cache": s.CACHES["default"]["BACKEND"], "cache_location": s.CACHES["default"].get("LOCATION"),
     "layer": s.CHANNEL_LAYERS["default"]["BACKEND"],
     "layer_hosts": s.CHANNEL_LAYERS["default"].get("CONFIG", {}).get("hosts"),
@@ -81,13 +81,13 @@ def test_defaults_need_nothing_installed(tmp_path):
     assert found["debug"] is False
 
 
-def test_database_url_switches_to_postgresql(tmp_path):
+def test_database_url_switches_to_postgresql_with_a_connection_pool(tmp_path):
     found = _settings(
         {
             "SECRET_KEY": "k",
             "VAR_DIR": str(tmp_path),
             "DATABASE_URL": "postgres://exchange:pw@db.internal:6543/exchange",
-            "DB_CONN_MAX_AGE": "60",
+            "DB_POOL_MAX": "16",
         }
     )
     assert found["engine"] == "django.db.backends.postgresql"
@@ -97,9 +97,25 @@ def test_database_url_switches_to_postgresql(tmp_path):
         6543,
         "exchange",
     )
-    assert found["conn_max_age"] == 60
+    # A pooled connection is handed back at the end of every request.
+    assert found["pool"] == {"min_size": 2, "max_size": 16, "timeout": 10}
+    assert found["conn_max_age"] == 0
     # No SQLite file is created when PostgreSQL is configured.
     assert not (tmp_path / "db.sqlite3").exists()
+
+
+def test_without_the_pool_connections_are_kept_for_db_conn_max_age(tmp_path):
+    found = _settings(
+        {
+            "SECRET_KEY": "k",
+            "VAR_DIR": str(tmp_path),
+            "DATABASE_URL": "postgres://exchange:pw@db.internal:6543/exchange",
+            "DB_POOL_MAX": "0",
+            "DB_CONN_MAX_AGE": "60",
+        }
+    )
+    assert found["pool"] is None
+    assert found["conn_max_age"] == 60
 
 
 def test_redis_url_switches_cache_and_channel_layer(tmp_path):
