@@ -14,16 +14,20 @@ by the hour, and a stored one is late by at most those few minutes.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -129,6 +133,8 @@ def attach_card_html(practices: Iterable[Practice]) -> None:
 # back with `fill_in`. The stand-ins are plain letters and digits, so escaping keeps them.
 CSRF_STAND_IN = "csrf0stand0in0a61f"
 READER_STAND_IN = "reader0stand0in0c29e"
+# The path a form sends the reader back to ({% reader_path %}, practices/templatetags/pages.py).
+PATH_STAND_IN = "path0stand0in0d83b"
 
 
 @dataclass
@@ -155,4 +161,39 @@ def fill_in(html: str, *, request: HttpRequest | None) -> SafeString:
         user = getattr(request, "user", None)
         reader = str(user.pk) if user is not None and user.is_authenticated else ""
         html = html.replace(READER_STAND_IN, reader)
+    if PATH_STAND_IN in html:
+        html = html.replace(PATH_STAND_IN, escape(request.get_full_path()) if request else "")
     return _safe(html)
+
+
+class ProcessKept:
+    """Blocks that depend on nothing but their key, the templates and the settings (which
+    change only when the process restarts), kept in this process's memory: no round trip
+    to the cache at all. The least recently used go first past `size`. Nothing is kept with
+    DEBUG on, so that an edited template shows at the next request."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.kept: OrderedDict[Hashable, str] = OrderedDict()
+        # Requests run in threads.
+        self.lock = threading.Lock()
+
+    def block(self, key: Hashable) -> SharedBlock:
+        if settings.DEBUG:
+            return SharedBlock()
+        with self.lock:
+            html = self.kept.get(key)
+            if html is not None:
+                self.kept.move_to_end(key)
+                return SharedBlock(html=html)
+        return SharedBlock(keep=lambda rendered: self._keep(key, rendered))
+
+    def _keep(self, key: Hashable, html: str) -> None:
+        with self.lock:
+            self.kept[key] = html
+            while len(self.kept) > self.size:
+                self.kept.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.kept.clear()

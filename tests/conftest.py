@@ -72,9 +72,11 @@ def _fresh_cache():
     from django.core.cache import cache
 
     from forum import chrome
+    from practices.templatetags import follows
 
     cache.clear()
-    chrome.forget_all()
+    chrome.kept.clear()
+    follows.follow_boxes.clear()
     yield
     cache.clear()
 

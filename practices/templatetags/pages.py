@@ -11,7 +11,9 @@ may share it; practices/selectors/pages.py). The shared part is rendered with st
 the CSRF token and the reader's id, and a mark where each per_reader part goes; on every
 request only the per_reader parts are rendered, and put in with the reader's own token and
 id. A per_reader part therefore uses only what the view passed to the template (nothing set
-by a {% with %} or a loop inside the shared part), and does not sit in a loop.
+by a {% with %} or a loop inside the shared part), and does not sit in a loop. Where the
+reader's path is needed in a loop (a form's `next`), `{% reader_path %}` puts a stand-in there
+instead, which is filled in like the token.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import re
 from django import template
 from django.utils.safestring import SafeString
 
-from practices.fragments import CSRF_STAND_IN, SharedBlock, fill_in
+from practices.fragments import CSRF_STAND_IN, PATH_STAND_IN, SharedBlock, fill_in
 
 register = template.Library()
 
@@ -68,6 +70,15 @@ class SharedNode(template.Node):
         if "per0reader0part0" in html:
             html = _STALE_MARK.sub("", html)
         return fill_in(html, request=getattr(context, "request", None))
+
+
+@register.simple_tag(takes_context=True)
+def reader_path(context: template.Context) -> str:
+    """The path of this request (a form's `next`), or its stand-in inside a shared part."""
+    if context.get(_MARKING):
+        return PATH_STAND_IN
+    request = getattr(context, "request", None)
+    return request.get_full_path() if request is not None else ""
 
 
 @register.tag

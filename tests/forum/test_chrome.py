@@ -19,14 +19,14 @@ def _header(html: str) -> str:
 def test_the_header_is_rendered_once_per_kind_of_reader_and_page(client_for, member):
     client = client_for(member)
     client.get("/practices/")
-    kept = {key for key in chrome._kept if key[2] == "member"}
+    kept = {key for key in chrome.kept.kept if key[2] == "member"}
     assert kept == {
         ("header", "en", "member", "practices:list"),
         ("footer", "en", "member", "practices:list"),
     }
     # What is served the second time is the kept HTML, with the reader's parts put in.
     key = ("header", "en", "member", "practices:list")
-    chrome._kept[key] = chrome._kept[key].replace("Share a practice", "Share a kept practice")
+    chrome.kept.kept[key] = chrome.kept.kept[key].replace("Share a practice", "Share a kept practice")
     assert "Share a kept practice" in client.get("/practices/").content.decode()
 
 
@@ -90,4 +90,4 @@ def test_each_language_has_its_own_kept_header(client):
 def test_nothing_is_kept_with_debug_on(client, settings):
     settings.DEBUG = True
     client.get("/practices/")
-    assert chrome._kept == {}
+    assert chrome.kept.kept == {}

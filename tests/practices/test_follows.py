@@ -1,6 +1,8 @@
 """Following and muting tags and practices: the services, the buttons on tag and practice
 pages, and the page of everything a member follows."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -236,6 +238,50 @@ def test_member_follows_a_tag_from_a_practice(member_client, member, practice_fa
     html = member_client.get(practice.get_absolute_url()).content.decode()
     assert "✓ language learning" in html
     assert "+ parents" in html
+
+
+def _follow_box(html: str) -> str:
+    return re.search(r'<div class="follow-box follow-practice">.*?</details>', html, re.S).group(0)
+
+
+def test_a_kept_follow_box_shows_each_member_their_own_state_token_and_path(
+    member, other_member, practice_factory
+):
+    from practices.templatetags.follows import follow_boxes
+
+    practice = practice_factory(tags=["parents", "language learning"])
+    url = practice.get_absolute_url()
+    tag_follow(user=member, tag=Tag.objects.get(name="parents"))
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.force_login(member)
+    second.force_login(other_member)
+    for _ in range(2):
+        mine = _follow_box(first.get(url + "?from=feed").content.decode())
+        theirs = _follow_box(second.get(url).content.decode())
+    # One box per state: following "parents", and following nothing.
+    assert len(follow_boxes.kept) == 2
+    assert "✓ parents" in mine and "+ parents" in theirs
+    assert f'value="{url}?from=feed"' in mine and f'value="{url}"' in theirs
+    assert "stand0in" not in mine + theirs
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', theirs).group(1)
+    response = second.post(
+        f"/follows/practices/{practice.pk}/",
+        {"action": "follow", "next": url, "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 302
+    assert PracticeFollow.objects.filter(user=other_member, practice=practice).exists()
+    # A new state, a new box: the member now sees that they follow the practice.
+    assert "New comments on this practice reach you." in second.get(url).content.decode()
+
+
+def test_a_renamed_tag_shows_in_a_kept_follow_box(member_client, practice_factory):
+    practice = practice_factory(tags=["parents"])
+    member_client.get(practice.get_absolute_url())
+    tag = Tag.objects.get(name="parents")
+    tag.name = "parents and carers"
+    tag.save(update_fields=["name"])
+    html = member_client.get(practice.get_absolute_url()).content.decode()
+    assert "+ parents and carers" in _follow_box(html)
 
 
 def test_following_a_practice_the_member_may_not_read_is_404(
