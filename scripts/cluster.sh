@@ -108,6 +108,9 @@ http {
     map \$http_upgrade \$connection_upgrade { default upgrade; '' ''; }
     upstream exchange_web {
 $upstreams        keepalive 64;
+        # Below uvicorn's own 5 s: otherwise nginx may reuse a connection the worker has
+        # just closed ("upstream prematurely closed connection", retried on the other one).
+        keepalive_timeout 4s;
     }
     server {
         listen 127.0.0.1:$PORT;
