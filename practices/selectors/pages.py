@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -47,7 +48,11 @@ from practices.fragments import READER_STAND_IN, SharedBlock, render_shared
 from practices.models import Notification, Practice, PracticeFollow, Tag, TagFollow
 from practices.selectors.comments import thread_comments_by, thread_for, thread_viewer
 from practices.selectors.follows import PracticeFollowState, TagFollowState
-from practices.selectors.practices import practice_attach_related, practice_get_for_user
+from practices.selectors.practices import (
+    home_page,
+    practice_attach_related,
+    practice_get_for_user,
+)
 from practices.selectors.transfer import PracticeTransfer, practice_transfer, similar_context_key
 
 PAGE_SECONDS = 300
@@ -279,3 +284,48 @@ def list_reader(*, user: Any) -> Reader | None:
     if user is None or not user.is_authenticated:
         return None
     return Reader(follow=None, unread=len(_reader_rows(user_id=user.pk)))
+
+
+# --- The home page ---------------------------------------------------------------------------
+# Featured and latest practices and the popular tags are the same for every visitor and for
+# every member: kept per language and the two kinds under the content generation, they cost
+# a member's request no query but the bell's.
+
+
+class HomePage:
+    """`{% shared home.content %}` in templates/forum/home.html; the practices and tags are
+    read only when the kept content is missing."""
+
+    def __init__(self, *, content: SharedBlock, user: Any) -> None:
+        self.content = content
+        self.user = user
+
+    @cached_property
+    def _data(self) -> dict[str, Any]:
+        return home_page(user=self.user)
+
+    @property
+    def featured(self) -> list[Practice]:
+        return self._data["featured"]
+
+    @property
+    def latest(self) -> list[Practice]:
+        return self._data["latest"]
+
+    @property
+    def popular_tags(self) -> list[Tag]:
+        return self._data["popular_tags"]
+
+
+def home_content(*, user: Any) -> HomePage:
+    kind = "member" if user is not None and user.is_authenticated else "visitor"
+    key = f"page:home:{get_language()}:{kind}"
+    generation, found = generation_get_many([key])
+    html = found.get(key)
+    if html is not None:
+        return HomePage(content=SharedBlock(html=html), user=user)
+
+    def keep(rendered: str) -> None:
+        generation_set_many(generation, {key: rendered}, PAGE_SECONDS)
+
+    return HomePage(content=SharedBlock(keep=keep), user=user)

@@ -1,8 +1,10 @@
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.utils import timezone
 
 from practices.models import Status
+from practices.services.practices import practice_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -63,4 +65,38 @@ def test_home_costs_the_same_queries_at_two_sizes(
         practice_factory(author=member, featured_at=now if i % 5 == 0 else None, tags=[f"t{i}"])
     with django_assert_num_queries(5):
         response = client.get("/")
-    assert len(response.context["latest"]) == 6
+    assert len(response.context["home"].latest) == 6
+
+
+def test_a_kept_home_page_costs_a_member_only_the_bell(
+    client_for, member, other_member, practice_factory, django_assert_num_queries
+):
+    practice_factory(author=other_member, title="Homework club", tags=["school"])
+    client = client_for(member)
+    # The first visit starts the content generation, the second keeps the content.
+    for _ in range(2):
+        client.get("/")
+    with django_assert_num_queries(1):
+        html = client.get("/").content.decode()
+    assert "Homework club" in html and 'href="/practices/new/"' in html
+    # Visitors have their own: no "Share a practice" in the hero.
+    visitor = Client().get("/").content.decode()
+    assert "Join the exchange" in visitor and "Homework club" in visitor
+
+
+def test_a_new_practice_shows_on_a_kept_home_page(
+    client_for, member, other_member, practice_factory, django_capture_on_commit_callbacks
+):
+    practice_factory(author=other_member, title="An earlier one")
+    draft = practice_factory(
+        author=other_member,
+        title="Breakfast for parents in three languages",
+        status=Status.DRAFT,
+        published_at=None,
+    )
+    client = client_for(member)
+    for _ in range(2):
+        assert "Breakfast for parents" not in client.get("/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        practice_publish(practice=draft, user=other_member)
+    assert "Breakfast for parents in three languages" in client.get("/").content.decode()
