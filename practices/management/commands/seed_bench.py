@@ -59,7 +59,7 @@ BENCH_DOMAIN = "bench.example"
 MARKER_EMAIL = f"reader@{BENCH_DOMAIN}"
 MARKER_PREFIX = "seed_bench:"
 BENCH_PASSWORD = "bench-password"
-DATA_VERSION = 2
+DATA_VERSION = 3
 # The tag that --tag-followers members follow: posting under it is the fan-out benchmark.
 FOLLOWED_TAG = "language learning"
 # Search terms with known frequencies: the rare one is in about 1 practice in 10,000, the
@@ -536,6 +536,9 @@ class Command(BaseCommand):
         revisions: list[tuple] = []
         authors = member_ids[2:] or member_ids
         featured_left = 10
+        # About ten featured practices at any size (one in a thousand from 10,000 on), so that
+        # the home page reads the same things on the small data as on the large.
+        featured_chance = max(0.001, featured_left / sizes.practices)
 
         def pick_paragraphs(k: int, n: int, m: int) -> tuple[str, str]:
             chosen = rng.sample(range(len(PARAGRAPHS)), k)
@@ -575,7 +578,7 @@ class Command(BaseCommand):
                 visible_published = status == Status.PUBLISHED
                 hidden = visible_published and plan.created == 0 and rng.random() < 0.01
                 featured = None
-                if visible_published and not hidden and featured_left and rng.random() < 0.001:
+                if visible_published and not hidden and featured_left and rng.random() < featured_chance:
                     featured = published_at + timedelta(days=1)
                     featured_left -= 1
                 validated = published_at + timedelta(days=2) if rng.random() < 0.05 else None
