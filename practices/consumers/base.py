@@ -10,7 +10,9 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.http.cookie import parse_cookie
+from django.utils import translation
 from django.utils.translation import get_supported_language_variant
+from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from practices import events
@@ -66,8 +68,16 @@ class JsonSocket(AsyncWebsocketConsumer):
     async def dispatch(self, message: dict) -> None:
         if self._not_for_this_socket(message):
             return
+        kind = message.get("type")
         try:
-            await super().dispatch(message)
+            if kind in ("websocket.connect", "websocket.receive"):
+                # What the client sent is answered in the reader's language: refusals and
+                # errors carry a sentence for people (the forwarded news is rendered per
+                # language already).
+                with translation.override(reader_language(self.scope)):
+                    await super().dispatch(message)
+            else:
+                await super().dispatch(message)
         except StopConsumer:
             raise
         except OSError as exc:
@@ -76,16 +86,15 @@ class JsonSocket(AsyncWebsocketConsumer):
             logger.debug("%s gone: %s", self.describe(), exc)
         except Exception:
             logger.exception("%s failed", self.describe())
-            kind = message.get("type")
             if kind == "websocket.disconnect":
                 # The connection is gone whatever failed on the way out: end this consumer.
                 raise StopConsumer() from None
             if kind == "websocket.connect":
                 await self._close_safely(CLOSE_SERVER_ERROR)
             elif kind == "websocket.receive" and not self.closing:
-                await self._send_safely(
-                    events.error(code="server_error", message="Something went wrong on our side.")
-                )
+                with translation.override(reader_language(self.scope)):
+                    sorry = _("Something went wrong on our side.")
+                await self._send_safely(events.error(code="server_error", message=sorry))
 
     async def _refuse_big_frame(self, text_data: str | None, bytes_data: bytes | None) -> bool:
         """Close with 1009 and return True when a frame is over the limit."""

@@ -13,6 +13,7 @@ import logging
 
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
+from django.utils.translation import gettext as _
 
 from practices import broadcast, events
 from practices.consumers.base import CLOSE_LOGIN_REQUIRED, CLOSE_SUSPENDED, JsonSocket
@@ -37,7 +38,7 @@ class NotificationConsumer(JsonSocket):
         await self.accept()
         if user is None or not user.is_authenticated or not user.is_active:
             await self._send(
-                events.error(code="login_required", message="Log in to get notifications.")
+                events.error(code="login_required", message=_("Log in to get notifications."))
             )
             await self._close(CLOSE_LOGIN_REQUIRED)
             return
@@ -76,7 +77,9 @@ class NotificationConsumer(JsonSocket):
         except ValueError:
             message = None
         if not isinstance(message, dict):
-            await self._send(events.error(code="bad_json", message="A message is a JSON object."))
+            await self._send(
+                events.error(code="bad_json", message=_("A message is a JSON object."))
+            )
             return
         kind = message.get("type")
         if kind == "ping":
@@ -85,7 +88,7 @@ class NotificationConsumer(JsonSocket):
             await self._send(
                 events.error(
                     code="unknown_type",
-                    message=f"Unknown message type: {kind!r}.",
+                    message=_("Unknown message type: %(type)s.") % {"type": repr(kind)},
                     request=kind if isinstance(kind, str) else None,
                     field="type",
                 )

@@ -18,6 +18,7 @@ from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext as _
 
 from practices import broadcast, events
 from practices import presence as readers
@@ -73,10 +74,14 @@ def _field(message: dict, name: str, kind: type, *, required: bool = True) -> An
     value = message.get(name)
     if value is None:
         if required:
-            raise BadMessage("missing_field", f"The field '{name}' is missing.", name)
+            raise BadMessage(
+                "missing_field", _("The field “%(name)s” is missing.") % {"name": name}, name
+            )
         return None
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise BadMessage("invalid_field", f"The field '{name}' has the wrong type.", name)
+        raise BadMessage(
+            "invalid_field", _("The field “%(name)s” has the wrong type.") % {"name": name}, name
+        )
     return value
 
 
@@ -111,7 +116,7 @@ class ThreadConsumer(JsonSocket):
         )
         await self.accept()
         if practice is None:
-            await self._send(events.error(code="not_found", message="No such thread."))
+            await self._send(events.error(code="not_found", message=_("No such thread.")))
             await self._close(CLOSE_NOT_FOUND)
             return
         self.practice: Practice = practice
@@ -157,19 +162,23 @@ class ThreadConsumer(JsonSocket):
         client_id: str | None = None
         try:
             if text_data is None:
-                raise BadMessage("bad_json", "Messages are JSON text frames.")
+                raise BadMessage("bad_json", _("Messages are JSON text frames."))
             try:
                 message = json.loads(text_data)
             except ValueError:
-                raise BadMessage("bad_json", "That was not JSON.") from None
+                raise BadMessage("bad_json", _("That was not JSON.")) from None
             if not isinstance(message, dict):
-                raise BadMessage("bad_json", "A message is a JSON object.")
+                raise BadMessage("bad_json", _("A message is a JSON object."))
             request = message.get("type") if isinstance(message.get("type"), str) else None
             if isinstance(message.get("client_id"), str):
                 client_id = message["client_id"]
             handler = self._handler_for(request)
             if handler is None:
-                raise BadMessage("unknown_type", f"Unknown message type: {request!r}.", "type")
+                raise BadMessage(
+                    "unknown_type",
+                    _("Unknown message type: %(type)s.") % {"type": repr(request)},
+                    "type",
+                )
             await handler(message)
         except BadMessage as bad:
             await self._send(
@@ -204,7 +213,9 @@ class ThreadConsumer(JsonSocket):
     async def _comment_create(self, message: dict) -> None:
         client_id = _field(message, "client_id", str)
         if not 0 < len(client_id) <= comment_services.CLIENT_ID_MAX_LENGTH:
-            raise BadMessage("invalid_field", "client_id must be 1 to 64 characters.", "client_id")
+            raise BadMessage(
+                "invalid_field", _("client_id must be 1 to 64 characters."), "client_id"
+            )
         body = _field(message, "body", str)
         parent = _field(message, "parent", int, required=False)
         ack = await database_sync_to_async(self._create)(
@@ -263,11 +274,13 @@ class ThreadConsumer(JsonSocket):
     async def _resume(self, message: dict) -> None:
         after = _field(message, "after", int)
         if after < 0:
-            raise BadMessage("invalid_field", "after must be 0 or more.", "after")
+            raise BadMessage("invalid_field", _("after must be 0 or more."), "after")
         last_seq, payloads = await database_sync_to_async(self._replay)(after=after)
         if last_seq < after:
             raise BadMessage(
-                "resume_ahead", "This thread has fewer changes than that; reload the page.", "after"
+                "resume_ahead",
+                _("This thread has fewer changes than that; reload the page."),
+                "after",
             )
         for payload in payloads:
             await self._send(payload)
@@ -332,5 +345,5 @@ class ThreadConsumer(JsonSocket):
     async def user_suspended(self, event: dict) -> None:
         if self.closing:
             return
-        await self._send(events.error(code="suspended", message="Your account is suspended."))
+        await self._send(events.error(code="suspended", message=_("Your account is suspended.")))
         await self._close(CLOSE_SUSPENDED)

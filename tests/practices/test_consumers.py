@@ -140,6 +140,33 @@ async def test_each_reader_gets_the_html_in_their_own_language(
     assert "Commentaire supprimé" in replayed["html"]
 
 
+async def test_refusals_and_errors_come_in_the_readers_language(
+    practice, member, user_factory, sockets
+):
+    french = await sockets(practice, member, headers=[(b"accept-language", b"fr-FR,fr;q=0.9")])
+    await french.send_json_to({"type": "comment.create", "client_id": "a", "body": "   "})
+    refused = await next_of(french, "error")
+    assert (refused["code"], refused["message"]) == (
+        "body_empty",
+        "Écrivez quelque chose avant de publier.",
+    )
+    await french.send_json_to({"type": "shout"})
+    unknown = await next_of(french, "error")
+    assert unknown["code"] == "unknown_type"
+    assert unknown["message"] == "Type de message inconnu\u00a0: 'shout'."
+    saved = await sync_to_async(user_factory)(language="de")
+    german = await sockets(practice, saved, headers=[(b"accept-language", b"fr")])
+    await german.send_json_to({"type": "comment.create", "client_id": "b"})
+    missing = await next_of(german, "error")
+    assert (missing["code"], missing["field"]) == ("missing_field", "body")
+    assert missing["message"] == "Das Feld „body“ fehlt."
+    # The socket stays open, and a reader with no language of their own gets English.
+    await assert_open(german)
+    english = await sockets(practice, member)
+    await english.send_json_to({"type": "comment.create", "client_id": "c", "body": ""})
+    assert (await next_of(english, "error"))["message"] == "Write something before posting."
+
+
 async def test_a_reply_says_which_comment_it_answers(practice, member, other_member, sockets):
     parent = await create(practice=practice, author=member, body="Question")
     listener = await sockets(practice, member)
