@@ -15,11 +15,13 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.models import User
 from forum import anon_cache
 from practices import events
 from practices.markdown import render_markdown
@@ -71,6 +73,17 @@ def _thread_refusal(*, practice: Practice, user) -> CommentError | None:
 
 def _edit_deadline(comment: Comment) -> datetime:
     return comment.created_at + timedelta(seconds=settings.COMMENT_EDIT_WINDOW_SECONDS)
+
+
+def comment_html(body: str) -> str:
+    """A comment's Markdown as HTML, its @handles of active members linked to their
+    profiles (one query when it names anyone)."""
+    handles = notifications.mentioned_handles(body)
+    members: dict[str, str] = {}
+    if handles:
+        found = User.objects.filter(handle__in=handles, is_active=True).values_list("pk", "handle")
+        members = {handle: reverse("accounts:profile", kwargs={"pk": pk}) for pk, handle in found}
+    return render_markdown(body, mentions=members)
 
 
 def comment_may_edit(*, comment: Comment, user, now: datetime | None = None) -> bool:
@@ -230,7 +243,7 @@ def comment_create(
         seq=seq,
         changed_seq=seq,
         body=body,
-        body_html=render_markdown(body),
+        body_html=comment_html(body),
     )
     practice.comment_seq = seq
     practice.comment_count = locked.comment_count + 1
@@ -276,7 +289,7 @@ def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
         return current
     current.changed_seq = _take_seq(locked)
     current.body = body
-    current.body_html = render_markdown(body)
+    current.body_html = comment_html(body)
     current.edited_at = timezone.now()
     current.save(update_fields=["body", "body_html", "edited_at", "changed_seq"])
     events.comment_edited(current)

@@ -18,7 +18,6 @@ lookup) get their new unread count; nobody else is sent anything.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
@@ -27,6 +26,7 @@ from django.utils import timezone, translation
 
 from accounts.models import User
 from practices import events, online
+from practices.markdown import MENTION_PATTERN, mention_handle
 from practices.models import (
     Comment,
     Notification,
@@ -41,8 +41,6 @@ from practices.services.follows import practice_follow_auto
 
 logger = logging.getLogger(__name__)
 
-# "@amira-haddad", not "amira@example.org" nor "/@x": a handle starts after a non-word.
-MENTION_PATTERN = re.compile(r"(?<![\w@./-])@([a-z0-9_][a-z0-9_-]{0,39})", re.IGNORECASE)
 # A comment that names more members than this notifies the first ones only.
 MAX_MENTIONS = 20
 
@@ -51,7 +49,7 @@ def mentioned_handles(body: str) -> list[str]:
     """The @handles named in a text, lower-cased, each once, in order of appearance."""
     handles: dict[str, None] = {}
     for match in MENTION_PATTERN.finditer(body or ""):
-        handle = match.group(1).lower().rstrip("-")
+        handle = mention_handle(match)
         if handle:
             handles.setdefault(handle, None)
         if len(handles) >= MAX_MENTIONS:

@@ -26,3 +26,36 @@ def test_scripts_and_event_handlers_are_dropped():
         "<script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>"
     )
     assert "<script" not in html and "<img" not in html and 'href="javascript' not in html
+
+
+MEMBERS = {"amira-haddad": "/members/3/", "jonas-berg": "/members/4/"}
+
+
+def test_a_members_handle_links_to_their_profile():
+    html = render_markdown("Thanks @amira-haddad and **@Jonas-Berg**!", mentions=MEMBERS)
+    assert (
+        '<a href="/members/3/" class="mention" rel="nofollow noopener ugc">@amira-haddad</a>'
+        in html
+    )
+    assert '<strong><a href="/members/4/" class="mention"' in html
+
+
+def test_handles_in_code_in_links_in_addresses_or_of_nobody_stay_text():
+    html = render_markdown(
+        "`@amira-haddad` [ask @jonas-berg](https://example.org) amira@example.org @nobody",
+        mentions=MEMBERS,
+    )
+    assert 'class="mention"' not in html
+    assert "<code>@amira-haddad</code>" in html
+    assert '<a href="https://example.org" rel="nofollow noopener ugc">ask @jonas-berg</a>' in html
+
+
+def test_a_mention_next_to_markup_stays_escaped():
+    html = render_markdown("@jonas-berg<script>alert(1)</script>", mentions=MEMBERS)
+    assert html.startswith('<p><a href="/members/4/" class="mention"')
+    assert "&lt;script&gt;" in html and "<script>" not in html
+
+
+def test_without_members_to_link_nothing_changes():
+    text = "Ask @amira-haddad."
+    assert render_markdown(text) == "<p>Ask @amira-haddad.</p>\n"

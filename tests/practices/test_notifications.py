@@ -21,7 +21,7 @@ from practices.models import (
     Tag,
     TagFollow,
 )
-from practices.services.comments import comment_create
+from practices.services.comments import comment_create, comment_edit
 from practices.services.curation import practice_feature, practice_validate
 from practices.services.follows import practice_mute, tag_follow
 from practices.services.notifications import (
@@ -237,6 +237,21 @@ def test_a_mention_notifies_the_member_named(thread, other_member, user_factory)
     named = user_factory(handle="hawa-diallo", display_name="Hawa Diallo")
     comment_create(practice=thread, author=other_member, body="@hawa-diallo, you did this too?")
     assert kinds_for(named) == [NotificationKind.MENTION]
+
+
+def test_a_mention_links_to_the_members_profile_and_stays_linked_after_an_edit(
+    thread, other_member, user_factory
+):
+    named = user_factory(handle="hawa-diallo", display_name="Hawa Diallo")
+    user_factory(handle="gone-member", is_active=False)
+    comment = comment_create(
+        practice=thread, author=other_member, body="@hawa-diallo and @gone-member, and @nobody?"
+    )
+    profile = f'<a href="/members/{named.pk}/" class="mention" rel="nofollow noopener ugc">'
+    assert f"{profile}@hawa-diallo</a>" in comment.body_html
+    assert "@gone-member, and @nobody?" in comment.body_html
+    edited = comment_edit(comment=comment, editor=other_member, body="Thanks, @hawa-diallo!")
+    assert f"Thanks, {profile}@hawa-diallo</a>!" in edited.body_html
 
 
 def test_mention_beats_reply_beats_new_comment(thread, member, other_member):
