@@ -161,31 +161,38 @@ def user_set_moderator(*, user: User, moderator: bool, actor: User | None = None
 # --- E-mail preference ----------------------------------------------------------------------
 
 
-@transaction.atomic
-def user_set_email_frequency(*, user: User, frequency: str) -> User:
-    """How often the member wants e-mail about what they follow; a value outside
-    EmailFrequency is refused with a ValidationError and changes nothing."""
-    if frequency not in EmailFrequency.values:
-        raise ValidationError(
-            {"email_frequency": _("Choose one of the options in the list.")}, code="invalid_choice"
-        )
-    if user.email_frequency != frequency:
-        user.email_frequency = frequency
-        user.save(update_fields=["email_frequency"])
+def _user_set_choice(*, user: User, field: str, value: str, allowed: Any, message: str) -> User:
+    """Save one of a member's choices; a value not in `allowed` is refused with a
+    ValidationError on `field` and changes nothing. The value it already has saves nothing."""
+    if value not in allowed:
+        raise ValidationError({field: message}, code="invalid_choice")
+    if getattr(user, field) != value:
+        setattr(user, field, value)
+        user.save(update_fields=[field])
     return user
+
+
+def user_set_email_frequency(*, user: User, frequency: str) -> User:
+    """How often the member wants e-mail about what they follow (one of EmailFrequency)."""
+    return _user_set_choice(
+        user=user,
+        field="email_frequency",
+        value=frequency,
+        allowed=EmailFrequency.values,
+        message=_("Choose one of the options in the list."),
+    )
 
 
 def user_set_language(*, user: User, language: str) -> User:
-    """The interface language the member reads in, on every device they log in from; a code
-    outside settings.LANGUAGES is refused with a ValidationError and changes nothing."""
-    if language not in dict(settings.LANGUAGES):
-        raise ValidationError(
-            {"language": _("Choose one of the languages in the list.")}, code="invalid_choice"
-        )
-    if user.language != language:
-        user.language = language
-        user.save(update_fields=["language"])
-    return user
+    """The interface language the member reads in, on every device they log in from (one of
+    settings.LANGUAGES)."""
+    return _user_set_choice(
+        user=user,
+        field="language",
+        value=language,
+        allowed=dict(settings.LANGUAGES),
+        message=_("Choose one of the languages in the list."),
+    )
 
 
 # --- Moderation: the moderators' group, suspensions -----------------------------------------
