@@ -14,9 +14,9 @@ from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from accounts import signals
 from accounts.backends import member_forget
 from accounts.models import EmailFrequency, Role, User
-from forum import anon_cache
 from practices.slugs import free_slug
 
 PROFILE_FIELDS = ("display_name", "role", "organisation", "city", "country", "bio")
@@ -125,8 +125,7 @@ def user_update_profile(*, user: User, data: dict[str, Any]) -> User:
         raise
     if changes:
         user.save(update_fields=list(changes))
-        # Readers' cached pages show the name and organisation beside what the member wrote.
-        anon_cache.invalidate()
+        signals.profile_changed.send(sender=User, user=user)
     return user
 
 

@@ -6,17 +6,9 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "forum.settings")
 
-from django.conf import settings  # noqa: E402
-from django.core.exceptions import ImproperlyConfigured  # noqa: E402
+from forum.startup import require_secret_key  # noqa: E402
 
-try:
-    _secret_key = settings.SECRET_KEY
-except ImproperlyConfigured:  # Django's own "must not be empty"
-    _secret_key = ""
-if not _secret_key:
-    # Serving without a key would sign sessions with nothing: refuse to start, and say why.
-    raise ImproperlyConfigured(settings.MISSING_SECRET_KEY_MESSAGE)
-
+require_secret_key()
 django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402

@@ -48,7 +48,7 @@ SITE_ID = 1
 SITE_NAME = os.environ.get("SITE_NAME", "Practice Exchange")
 ROOT_URLCONF = "forum.urls"
 ASGI_APPLICATION = "forum.asgi.application"
-WSGI_APPLICATION = None
+WSGI_APPLICATION = "forum.wsgi.application"
 
 # --- Applications -------------------------------------------------------------------------
 DJANGO_APPS = [
@@ -79,7 +79,7 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     # Outermost: a stored page for an anonymous reader skips everything below.
-    "forum.anon_cache.AnonymousPageCacheMiddleware",
+    "practices.caching.pages.AnonymousPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -104,7 +104,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "forum.context_processors.site",
-                "forum.context_processors.chrome",
             ],
         },
     },
@@ -252,7 +251,8 @@ PRACTICES_PER_PAGE = env_int("PRACTICES_PER_PAGE", 20)
 PRACTICE_COUNT_CAP = env_int("PRACTICE_COUNT_CAP", 10_000)
 # How long the list's match count and facet counts are cached (0 turns the cache off).
 PRACTICE_LISTING_CACHE_SECONDS = env_int("PRACTICE_LISTING_CACHE_SECONDS", 60)
-# Whole pages for anonymous readers, dropped on every write (forum/anon_cache.py); 0: off.
+# Whole pages for visitors, dropped by the writes that change them (practices/caching/pages.py,
+# docs/caching.md); 0: off.
 ANON_PAGE_CACHE_SECONDS = env_int("ANON_PAGE_CACHE_SECONDS", 300)
 COMMENT_EDIT_WINDOW_SECONDS = env_int("COMMENT_EDIT_WINDOW_SECONDS", 30 * 60)
 COMMENT_MAX_LENGTH = env_int("COMMENT_MAX_LENGTH", 10_000)

@@ -10,14 +10,14 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from practices.selectors.pages import home_content
+from practices import pages
 
 logger = logging.getLogger(__name__)
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "forum/home.html", {"home": home_content(user=request.user)})
+    return render(request, "forum/home.html", {"home": pages.home(user=request.user)})
 
 
 def _check_database() -> None:

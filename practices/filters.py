@@ -7,6 +7,7 @@ filter are computed with every *other* filter applied (practices.selectors.pract
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import django_filters
 from django import forms
@@ -45,9 +46,7 @@ ORDERINGS = {
     SORT_ACTIVE: ("-last_activity_at", "-id"),
     SORT_ADAPTED: ("-adaptation_count", "-id"),
 }
-FACET_NAMES = (
-    "tag", "country", "area", "target_group", "organisation_type", "stage", "language"
-)
+FACET_NAMES = ("tag", "country", "area", "target_group", "organisation_type", "stage", "language")
 SEARCH_MAX_LENGTH = 200
 # The SQLite fallback ANDs one OR-group per word; more words than this are ignored.
 FALLBACK_MAX_WORDS = 8
@@ -193,3 +192,12 @@ class PracticeFilterSet(django_filters.FilterSet):
         if sort == SORT_RELEVANCE or not sort:
             return SORT_RELEVANCE if values.get("q") else SORT_NEWEST
         return sort
+
+
+def listing_query(data: Any) -> str:
+    """The search words of a listing's query string, as the filter set cleans them (too long
+    or holding a NUL: none), without building the filter set."""
+    value = str(data.get("q") or "").strip()
+    if len(value) > SEARCH_MAX_LENGTH or "\x00" in value:
+        return ""
+    return value

@@ -11,5 +11,6 @@ from practices.selectors.tags import (  # noqa: F401
     tag_autocomplete,
     tag_get,
     tag_index,
+    tag_moved_to,
     tag_popular,
 )

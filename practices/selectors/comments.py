@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from practices.fragments import attach_comment_html
 from practices.models import Comment, Practice
 from practices.services.comments import (
     comment_may_delete,
@@ -61,16 +60,13 @@ def thread_for(*, practice: Practice, user) -> dict:
         else:
             comment.parent = parent
             parent.thread_replies.append(comment)
-    attach_comment_html(comments)
     return {
         **viewer,
         "comments": top_level,
+        # Every comment, replies too, in order.
+        "every": comments,
         "count": sum(1 for c in comments if c.deleted_at is None and c.hidden_at is None),
         "last_seq": last_seq,
-        # Whose comments are in it, and when the newest was written: a thread kept for a kind
-        # of reader (practices/selectors/pages.py) is not theirs, and "3 minutes ago" ages.
-        "authors": frozenset(comment.author_id for comment in comments),
-        "newest_at": max((comment.created_at for comment in comments), default=None),
     }
 
 
@@ -92,11 +88,19 @@ def thread_viewer(*, practice: Practice, user) -> dict:
     }
 
 
-def thread_comments_by(*, practice: Practice, user) -> list[Comment]:
-    """This member's comments in the thread, with what they may do with each (one query)."""
-    comments = list(Comment.objects.in_thread(practice.pk).filter(author_id=user.pk))
-    _set_permissions(comments, user)
-    return comments
+def reply_target(*, practice: Practice, raw: str | None) -> Comment | None:
+    """The comment a reader without JavaScript chose to answer (`?reply=<id>` on the
+    practice's page): a live top-level comment of this thread, else None. No query without
+    the parameter."""
+    text = str(raw or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        return None
+    return (
+        Comment.objects.in_thread(practice.pk)
+        .select_related("author")
+        .filter(pk=int(text), parent__isnull=True, deleted_at__isnull=True, hidden_at__isnull=True)
+        .first()
+    )
 
 
 def _set_permissions(comments: list[Comment], user) -> None:

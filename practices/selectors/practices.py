@@ -38,7 +38,6 @@ from practices.filters import (
     search_query,
     uses_full_text_search,
 )
-from practices.fragments import attach_card_html
 from practices.models import (
     PRACTICE_LANGUAGES,
     Area,
@@ -85,12 +84,10 @@ def tags_prefetch() -> Prefetch:
     )
 
 
-def _attach_tags(practices: list[Practice], *, cards: bool = True) -> list[Practice]:
-    """Each practice's tags as `tag_list`; with `cards`, also its rendered card."""
+def _attach_tags(practices: list[Practice]) -> list[Practice]:
+    """Each practice's tags as `tag_list`."""
     for practice in practices:
         practice.tag_list = [item.tag for item in getattr(practice, "tag_items", [])]
-    if cards:
-        attach_card_html(practices)
     return practices
 
 
@@ -413,7 +410,7 @@ def practice_attach_related(practice: Practice) -> None:
             to_attr="target_group_list",
         ),
     )
-    _attach_tags([practice], cards=False)
+    _attach_tags([practice])
 
 
 # --- Revisions -------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 
 from practices.caching import cached_refreshing
-from practices.models import Practice, Tag
+from practices.models import Practice, Tag, TagRedirect
 from practices.tags import normalise_tag
 
 TAGS_PER_PAGE = 100
@@ -32,6 +32,12 @@ def tags_with_counts() -> QuerySet[Tag]:
 
 def tag_get(*, slug: str) -> Tag | None:
     return Tag.objects.filter(slug=slug).first()
+
+
+def tag_moved_to(*, slug: str) -> Tag | None:
+    """The tag a renamed or merged tag's old slug now leads to, if any."""
+    moved = TagRedirect.objects.select_related("tag").filter(old_slug=slug).first()
+    return moved.tag if moved is not None else None
 
 
 def tag_index(*, page: int | str | None = None) -> dict:

@@ -22,8 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from forum import anon_cache
-from practices import events
+from practices import caching, events
 from practices.markdown import render_markdown
 from practices.models import Comment, Practice
 from practices.ratelimit import post_rate_limit_hit
@@ -249,7 +248,7 @@ def comment_create(
     practice.comment_count = locked.comment_count + 1
     practice.last_activity_at = now
     events.comment_created(comment)
-    anon_cache.invalidate()
+    caching.drop_practice(practice.pk)
     notifications.comment_created_fanout(comment=comment)
     if client_id:
         key = _client_key(author.pk, client_id)
@@ -293,7 +292,7 @@ def comment_edit(*, comment: Comment, editor, body: str) -> Comment:
     current.edited_at = timezone.now()
     current.save(update_fields=["body", "body_html", "edited_at", "changed_seq"])
     events.comment_edited(current)
-    anon_cache.invalidate()
+    caching.drop_practice(current.practice_id)
     return current
 
 
@@ -314,5 +313,5 @@ def comment_delete(*, comment: Comment, user) -> Comment:
     current.deleted_at = timezone.now()
     current.save(update_fields=["deleted_at", "changed_seq"])
     events.comment_deleted(current)
-    anon_cache.invalidate()
+    caching.drop_practice(current.practice_id)
     return current

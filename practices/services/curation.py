@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from practices import caching
 from practices.models import NotificationKind, Practice
 from practices.services import notifications
 from practices.services.moderation import (
@@ -64,6 +65,7 @@ def practice_validate(*, practice: Practice, moderator: User, reason: str = "") 
                 % {"title": practice.title}
             ),
         )
+    caching.drop_practice(practice.pk)
     return practice
 
 
@@ -79,6 +81,7 @@ def practice_unvalidate(*, practice: Practice, moderator: User, reason: str = ""
         moderation_action_record(
             actor=moderator, action="practice.unvalidate", target=practice, reason=reason
         )
+    caching.drop_practice(practice.pk)
     return practice
 
 
@@ -105,6 +108,7 @@ def practice_feature(*, practice: Practice, moderator: User, reason: str = "") -
                 _("“%(title)s” is now featured on the start page.") % {"title": practice.title}
             ),
         )
+    caching.drop_practice(practice.pk)
     return practice
 
 
@@ -120,4 +124,5 @@ def practice_unfeature(*, practice: Practice, moderator: User, reason: str = "")
         moderation_action_record(
             actor=moderator, action="practice.unfeature", target=practice, reason=reason
         )
+    caching.drop_practice(practice.pk)
     return practice

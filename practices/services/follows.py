@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from practices import caching
 from practices.models import Practice, PracticeFollow, Tag, TagFollow
 
 
@@ -34,7 +35,10 @@ def _check_may_stop(user: User) -> None:
 def tag_follow(*, user: User, tag: Tag) -> TagFollow:
     """The member follows the tag; following it again changes nothing."""
     _check_may_follow(user)
-    follow, _created = TagFollow.objects.get_or_create(user=user, tag=tag)
+    follow, created = TagFollow.objects.get_or_create(user=user, tag=tag)
+    if created:
+        # The tag's page shows how many follow it.
+        caching.drop(caching.tag_scope(tag.slug))
     return follow
 
 
@@ -42,7 +46,9 @@ def tag_follow(*, user: User, tag: Tag) -> TagFollow:
 def tag_unfollow(*, user: User, tag: Tag) -> Tag:
     """The member stops following the tag; a tag not followed stays so."""
     _check_may_stop(user)
-    TagFollow.objects.filter(user=user, tag=tag).delete()
+    deleted, _kinds = TagFollow.objects.filter(user=user, tag=tag).delete()
+    if deleted:
+        caching.drop(caching.tag_scope(tag.slug))
     return tag
 
 

@@ -20,8 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from forum import anon_cache
-from practices import events
+from practices import caching, events
 from practices.models import (
     Adaptation,
     Collection,
@@ -149,7 +148,6 @@ def moderation_action_record(
     if action not in ACTION_LABELS:
         raise ValueError(f"unknown moderation action {action!r}")
     target_type = TARGET_TYPES[type(target)]
-    anon_cache.invalidate()
     return ModerationAction.objects.create(
         actor=actor,
         action=action,
@@ -229,6 +227,7 @@ def practice_hide(*, practice: Practice, moderator: User, reason: str) -> Practi
             _("A moderator hid your practice “%(title)s”.") % {"title": current.title}, reason
         ),
     )
+    caching.drop_practice(current.pk)
     return current
 
 
@@ -259,6 +258,7 @@ def practice_restore(*, practice: Practice, moderator: User, reason: str = "") -
             _("A moderator restored your practice “%(title)s”.") % {"title": current.title}, reason
         ),
     )
+    caching.drop_practice(current.pk)
     return current
 
 
@@ -275,6 +275,7 @@ def practice_lock(*, practice: Practice, moderator: User, reason: str = "") -> P
     current.save(update_fields=["locked_at"])
     moderation_action_record(actor=moderator, action="practice.lock", target=current, reason=reason)
     events.thread_locked(practice_id=current.pk, locked=True)
+    caching.drop_practice(current.pk)
     return current
 
 
@@ -291,6 +292,7 @@ def practice_unlock(*, practice: Practice, moderator: User, reason: str = "") ->
         actor=moderator, action="practice.unlock", target=current, reason=reason
     )
     events.thread_locked(practice_id=current.pk, locked=False)
+    caching.drop_practice(current.pk)
     return current
 
 
@@ -324,6 +326,7 @@ def practice_approve(*, practice: Practice, moderator: User, reason: str = "") -
         practice=current,
         message=lambda: _("Your practice “%(title)s” is published.") % {"title": current.title},
     )
+    caching.drop_practice(current.pk)
     return current
 
 
@@ -353,6 +356,7 @@ def practice_reject(*, practice: Practice, moderator: User, reason: str) -> Prac
             reason,
         ),
     )
+    caching.drop_practice(current.pk)
     return current
 
 
@@ -401,6 +405,7 @@ def comment_hide(*, comment: Comment, moderator: User, reason: str) -> Comment:
             reason,
         ),
     )
+    caching.drop_practice(current.practice_id)
     return current
 
 
@@ -439,4 +444,5 @@ def comment_restore(*, comment: Comment, moderator: User, reason: str = "") -> C
             reason,
         ),
     )
+    caching.drop_practice(current.practice_id)
     return current

@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from forum import anon_cache
+from practices import caching
 from practices.markdown import render_markdown
 from practices.models import Practice, PracticeRevision, Status, TargetGroup
 from practices.services import notifications
@@ -147,6 +147,7 @@ def _save(
     image: Any,
     clear_image: bool,
 ) -> Practice:
+    old_tags = set(practice.tags.values_list("slug", flat=True)) if practice.pk else set()
     _apply(practice, data)
     if clear_image:
         practice.image = ""
@@ -166,7 +167,7 @@ def _save(
     practice_update_search_vector(practice_id=practice.pk)
     if practice.is_visible:
         similar_refresh_on_commit(practice_id=practice.pk)
-    anon_cache.invalidate()
+    caching.drop_practice(practice.pk, tag_slugs=old_tags)
     return practice
 
 
@@ -261,5 +262,5 @@ def practice_publish(*, practice: Practice, user: User) -> Practice:
     practice.save(update_fields=["status", "published_at", "last_activity_at", "updated_at"])
     notifications.practice_published_fanout(practice=practice)
     similar_refresh_on_commit(practice_id=practice.pk)
-    anon_cache.invalidate()
+    caching.drop_practice(practice.pk)
     return practice

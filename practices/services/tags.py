@@ -16,6 +16,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from practices import caching
 from practices.models import Tag, TagFollow, TaggedPractice, TagRedirect
 from practices.services.moderation import moderation_action_record, moderation_check
 from practices.tags import MAX_TAG_LENGTH, normalise_tag
@@ -104,6 +105,7 @@ def tag_rename(*, tag: Tag, moderator: User, name: str) -> Tag:
     current.name = name
     current.slug = slug
     current.save(update_fields=["name", "slug"])
+    caching.drop_site()
     # The new address belongs to this tag now; a redirect that claimed it would never be read.
     TagRedirect.objects.filter(old_slug=slug).delete()
     if old_slug != slug:
@@ -152,6 +154,7 @@ def tag_merge(*, source: Tag, target: Tag, moderator: User) -> Tag:
     }
     source_name = source.name
     source.delete()
+    caching.drop_site()
     moderation_action_record(
         actor=moderator,
         action="tag.merge",
@@ -174,6 +177,7 @@ def tag_describe(*, tag: Tag, moderator: User, description: str) -> Tag:
         return current
     current.description = description
     current.save(update_fields=["description"])
+    caching.drop(caching.tag_scope(current.slug))
     moderation_action_record(
         actor=moderator,
         action="tag.describe",
@@ -193,6 +197,7 @@ def tag_set_official(*, tag: Tag, moderator: User, official: bool) -> Tag:
         return current
     current.is_official = official
     current.save(update_fields=["is_official"])
+    caching.drop_site()
     moderation_action_record(
         actor=moderator, action="tag.official" if official else "tag.unofficial", target=current
     )

@@ -29,7 +29,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import EmailFrequency, User
-from forum import anon_cache
+from practices import caching
 from practices.markdown import render_markdown
 from practices.models import (
     Adaptation,
@@ -160,7 +160,7 @@ def adaptation_create(
     adaptation.save()
     _count_adaptation(original.pk, 1)
     adaptation_fanout(adaptation=adaptation)
-    anon_cache.invalidate()
+    caching.drop_practice(original.pk)
     return adaptation
 
 
@@ -186,7 +186,7 @@ def adaptation_update(
         own_practice=own_practice, author=editor, original=current.original
     )
     current.save()
-    anon_cache.invalidate()
+    caching.drop_practice(current.original_id)
     return current
 
 
@@ -229,6 +229,7 @@ def adaptation_hide(*, adaptation: Adaptation, moderator: User, reason: str) -> 
             % {"title": current.original.title, "reason": reason}
         ),
     )
+    caching.drop_practice(current.original_id)
     return current
 
 
@@ -263,6 +264,7 @@ def adaptation_restore(*, adaptation: Adaptation, moderator: User, reason: str =
             % {"title": current.original.title}
         ),
     )
+    caching.drop_practice(current.original_id)
     return current
 
 
@@ -473,8 +475,9 @@ def similar_refresh_on_commit(*, practice_id: int) -> None:
         except Exception:
             logger.exception("similar practices of %s not refreshed", practice_id)
             return
-        # Pages cached between the save's commit and this refresh show the old neighbours.
-        anon_cache.invalidate()
+        # Its own page lists its new neighbours now; theirs list it when their kept
+        # fragments expire (docs/caching.md).
+        caching.drop(caching.practice_scope(practice_id))
 
     transaction.on_commit(refresh)
 
@@ -586,7 +589,7 @@ def checkin_answer(
     Notification.objects.filter(
         recipient_id=user.pk, dedupe_key=f"checkin:{current.pk}", read_at__isnull=True
     ).update(read_at=now)
-    anon_cache.invalidate()
+    caching.drop_practice(current.practice_id)
     return current
 
 

@@ -2,18 +2,17 @@
 site's header show them without their views knowing: `{% load follows %}`.
 
 A view that has read them already, all in one query with the page's other reads, passes
-them as `reader` (practices.selectors.pages.Reader); the tags then ask for nothing."""
+them as `reader` (practices.selectors.readers.Reader); the tags then ask for nothing."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import template
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from practices.events import UNREAD_CAP
-from practices.fragments import ProcessKept, SharedBlock
 from practices.selectors import follows as follow_selectors
 from practices.selectors import notifications as notification_selectors
 
@@ -42,30 +41,6 @@ def practice_follow_state(context: template.Context, practice: Any) -> Any:
     whether each is followed (no query for visitors, two for members)."""
     return _read_by_the_view(context, practice) or follow_selectors.practice_follow_state(
         practice=practice, user=context.get("user")
-    )
-
-
-# A practice's follow box for one state of the reader's follows: a few thousand, ~3 KB each.
-follow_boxes = ProcessKept(size=2000)
-
-
-@register.simple_tag
-def practice_follow_box(follow: Any) -> SharedBlock:
-    """{% practice_follow_box follow as box %}{% shared box %}…: the practice's follow box
-    as every member in the same state sees it (following, muted, may follow, which of its
-    tags they follow), kept in this process; it shows nothing else that can change without
-    changing this key."""
-    practice = follow.practice
-    return follow_boxes.block(
-        (
-            get_language(),
-            practice.pk,
-            practice.is_visible,
-            follow.following,
-            follow.muted,
-            follow.may_follow,
-            tuple((tag.pk, tag.slug, tag.name, followed) for tag, followed in follow.tags),
-        )
     )
 
 

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from practices import selectors
 from practices.selectors import follows as follow_selectors
-from practices.selectors import pages as page_selectors
 from practices.services import follows as services
 
 
@@ -55,7 +54,6 @@ def tag_follow(request: HttpRequest, slug: str) -> HttpResponse:
     except PermissionDenied as refused:
         messages.error(request, str(refused))
     else:
-        page_selectors.tag_page_forget(tag.slug)
         if action == "follow":
             messages.success(
                 request,

@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from practices import fragments, selectors
-from practices.caching import generation_get_many, generation_set_many
+from practices import pages, selectors
 from practices.forms import PracticeForm
-from practices.models import Practice, Status, Tag
-from practices.selectors import pages as page_selectors
+from practices.models import Practice, Status
+from practices.selectors import comments as comment_selectors
 from practices.services import practices as services
-
-# How long a listing's HTML is kept (writes drop it sooner: practices/caching.py).
-LISTING_SECONDS = 300
 
 
 def _get_practice(request: HttpRequest, pk: int) -> Practice:
@@ -48,62 +37,15 @@ def _published_message(practice: Practice) -> str:
     return _("Your practice is published. Thank you for sharing it.")
 
 
-@dataclass
-class StoredListing:
-    """A listing whose HTML came from the cache: what the page needs of it besides that."""
-
-    query: str
-
-
-def listing_key(request: HttpRequest) -> str:
-    raw = f"{get_language()}\n{request.get_full_path()}".encode("utf-8", "surrogateescape")
-    return f"page:listing:{hashlib.blake2b(raw, digest_size=16).hexdigest()}"
-
-
-def listing_context(
-    request: HttpRequest,
-    *,
-    tag: Tag | None = None,
-    kept: tuple[str | None, dict[str, Any]] | None = None,
-) -> dict[str, Any]:
-    """The listing of the list or a tag page for this request's filters and page, and its
-    HTML (templates/practices/_listing.html). The HTML is the same for every reader, so a
-    GET keeps it under the content generation; a hit costs no query. `kept`: what a
-    generation_get_many that asked for listing_key(request) found, if the view asked."""
-    key = listing_key(request)
-    if kept is None:
-        kept = generation_get_many([key]) if request.method == "GET" else (None, {})
-    generation, found = kept
-    if key in found:
-        query, html = found[key]
-        return {
-            "listing": StoredListing(query=query),
-            "listing_html": fragments.fill_in(html, request=request),
-        }
-    listing = selectors.practice_list(
-        user=request.user, filters=request.GET, page=request.GET.get("page"), tag=tag
-    )
-    if listing.page.out_of_range:
-        raise Http404(_("No such page."))
-    action = (
-        reverse("practices:tag", kwargs={"slug": tag.slug}) if tag else reverse("practices:list")
-    )
-    html = render_to_string(
-        "practices/_listing.html", {"listing": listing, "action": action}, request=request
-    )
-    generation_set_many(generation, {key: (listing.query, html)}, LISTING_SECONDS)
-    return {"listing": listing, "listing_html": fragments.fill_in(html, request=request)}
-
-
 @require_GET
 def practice_list(request: HttpRequest) -> HttpResponse:
-    context = {**listing_context(request), "reader": page_selectors.list_reader(user=request.user)}
-    return render(request, "practices/practice_list.html", context)
+    page, reader = pages.listing_page(request)
+    return render(request, "practices/practice_list.html", {"page": page, "reader": reader})
 
 
 @require_GET
 def practice_detail(request: HttpRequest, pk: int, slug: str | None = None) -> HttpResponse:
-    page = page_selectors.practice_page(user=request.user, pk=pk)
+    page = pages.practice_page(user=request.user, pk=pk)
     if page is None:
         raise Http404(_("No such practice."))
     practice = page.practice
@@ -116,13 +58,12 @@ def practice_detail(request: HttpRequest, pk: int, slug: str | None = None) -> H
     may_edit = services.practice_may_edit(practice=practice, user=request.user)
     is_author = request.user.is_authenticated and practice.author_id == request.user.pk
     context = {
+        "page": page,
         "practice": practice,
         "may_edit": may_edit,
         "may_publish": is_author and not practice.is_published,
-        "page_content": page.content,
-        "transfer": page.transfer,
-        "thread_html": page.thread_html,
-        "reader": page_selectors.practice_reader(practice=practice, user=request.user),
+        "reader": page.reader,
+        "reply_to": comment_selectors.reply_target(practice=practice, raw=request.GET.get("reply")),
     }
     return render(request, "practices/practice_detail.html", context)
 

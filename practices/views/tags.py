@@ -21,15 +21,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from practices import selectors
-from practices.caching import generation_get_many, generation_set_many
+from practices import pages, selectors
 from practices.forms_moderation import TagDescribeForm, TagMergeForm, TagNameForm
-from practices.models import Tag, TagRedirect
-from practices.selectors import follows as follow_selectors
-from practices.selectors import pages as page_selectors
+from practices.models import Tag
+from practices.selectors.readers import Reader
 from practices.services import tags as tag_services
 from practices.views.moderation import apply_service_errors, moderator_required
-from practices.views.practices import LISTING_SECONDS, listing_context, listing_key
 
 
 @require_GET
@@ -52,12 +49,12 @@ def _tag_page(
     request: HttpRequest,
     tag: Tag,
     *,
+    listing: pages.ListingPage,
+    reader: Reader | None = None,
     status: int = 200,
-    kept: tuple[str | None, dict[str, Any]] | None = None,
-    reader: page_selectors.Reader | None = None,
     **bound_forms: Any,
 ) -> HttpResponse:
-    context: dict[str, Any] = {"tag": tag, **listing_context(request, tag=tag, kept=kept)}
+    context: dict[str, Any] = {"tag": tag, "page": listing}
     if reader is not None:
         context["reader"] = reader
     if request.user.is_authenticated and request.user.is_moderator:
@@ -67,26 +64,22 @@ def _tag_page(
 
 @require_GET
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    # The tag with its follower count and the listing, kept for every reader: one round trip.
-    tag_key = page_selectors.tag_page_key(slug)
-    kept = generation_get_many([tag_key, listing_key(request)])
-    generation, found = kept
-    if tag_key in found:
-        tag, followers = found[tag_key]
-    else:
-        tag = selectors.tag_get(slug=slug)
-        if tag is None:
-            moved = TagRedirect.objects.select_related("tag").filter(old_slug=slug).first()
-            if moved is None:
-                raise Http404(_("No such tag."))
-            url = moved.tag.get_absolute_url()
-            if request.META.get("QUERY_STRING"):
-                url = f"{url}?{request.META['QUERY_STRING']}"
-            return HttpResponsePermanentRedirect(url)
-        followers = follow_selectors.tag_follower_count(tag=tag)
-        generation_set_many(generation, {tag_key: (tag, followers)}, LISTING_SECONDS)
-    reader = page_selectors.tag_reader(tag=tag, user=request.user, followers=followers)
-    return _tag_page(request, tag, kept=kept, reader=reader)
+    found = pages.tag_page(request, slug=slug)
+    if found is None:
+        moved = selectors.tag_moved_to(slug=slug)
+        if moved is None:
+            raise Http404(_("No such tag."))
+        url = moved.get_absolute_url()
+        if request.META.get("QUERY_STRING"):
+            url = f"{url}?{request.META['QUERY_STRING']}"
+        return HttpResponsePermanentRedirect(url)
+    listing, reader = found
+    return _tag_page(request, listing.tag, listing=listing, reader=reader)
+
+
+def _tag_form_errors(request: HttpRequest, tag: Tag, **bound_forms: Any) -> HttpResponse:
+    listing = pages.tag_listing(request, tag=tag)
+    return _tag_page(request, tag, listing=listing, status=400, **bound_forms)
 
 
 @require_GET
@@ -125,7 +118,7 @@ def tag_rename(request: HttpRequest, slug: str) -> HttpResponse:
                 % {"old": old_name, "new": tag.name},
             )
             return redirect(tag)
-    return _tag_page(request, tag, status=400, rename=form)
+    return _tag_form_errors(request, tag, rename=form)
 
 
 @moderator_required
@@ -150,7 +143,7 @@ def tag_merge(request: HttpRequest, slug: str) -> HttpResponse:
                 % {"source": tag.name, "target": survivor.name},
             )
             return redirect(survivor)
-    return _tag_page(request, tag, status=400, merge=form)
+    return _tag_form_errors(request, tag, merge=form)
 
 
 @moderator_required
@@ -168,7 +161,7 @@ def tag_describe(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("The description is saved."))
             return redirect(tag)
-    return _tag_page(request, tag, status=400, describe=form)
+    return _tag_form_errors(request, tag, describe=form)
 
 
 @moderator_required

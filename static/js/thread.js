@@ -92,8 +92,9 @@ class LiveThread {
     this.hideUrl = data.hideUrl;
     this.restoreUrl = data.restoreUrl;
 
-    // Every change up to lastSeq is on the page; `early` holds numbers seen above a gap.
-    this.lastSeq = Number(data.lastSeq) || 0;
+    // Every change up to lastSeq is on the page; `early` holds numbers seen above a gap. The
+    // number sits on the list of comments, which the server may have kept for a while.
+    this.lastSeq = Number((this.list && this.list.dataset.lastSeq) || data.lastSeq) || 0;
     this.early = new Set();
     this.gapTimer = null;
 
@@ -495,7 +496,12 @@ class LiveThread {
       if (notice) notice.remove();
     }
     for (const name of CONTROL_ORDER) {
-      const existing = box.querySelector(`:scope > [data-control="${name}"]`);
+      let existing = box.querySelector(`:scope > [data-control="${name}"]`);
+      // The page's reply link (for readers without JavaScript) becomes a reply form here.
+      if (existing && name === "reply" && existing.tagName === "A") {
+        existing.remove();
+        existing = null;
+      }
       if (existing && !wanted[name]) existing.remove();
       if (!existing && wanted[name]) {
         const control = this.buildControl(name, id);

@@ -238,3 +238,30 @@ def test_comment_text_is_escaped_on_the_page(practice, member, client):
     html = client.get(practice.get_absolute_url()).content.decode()
     assert "<img" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_without_javascript_a_reply_link_opens_the_form_as_a_reply(
+    practice, member_client, member, other_member
+):
+    parent = comment_create(practice=practice, author=other_member, body="How did you start?")
+    page = member_client.get(practice.get_absolute_url()).content.decode()
+    assert f'href="?reply={parent.pk}#comment-form" data-control="reply"' in page
+    # The kept thread carries the link only: no form, so no token of anyone's.
+    assert 'data-form="reply"' not in page
+    page = member_client.get(f"{practice.get_absolute_url()}?reply={parent.pk}").content.decode()
+    assert f'<input type="hidden" name="parent" value="{parent.pk}">' in page
+    assert "Replying to" in page and "Jonas Berg" in page and "Post reply" in page
+    response = member_client.post(
+        reverse("practices:comment_create", args=[practice.pk]),
+        {"body": "With the parents' council.", "parent": parent.pk},
+    )
+    assert response.status_code == 302
+    assert Comment.objects.get(body="With the parents' council.").parent_id == parent.pk
+
+
+@pytest.mark.parametrize("raw", ["abc", "-1", "99999999", "1" * 40, ""])
+def test_a_reply_link_to_no_such_comment_shows_the_plain_form(practice, member_client, raw):
+    response = member_client.get(f"{practice.get_absolute_url()}?reply={raw}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Replying to" not in html and 'name="parent"' not in html

@@ -1,6 +1,14 @@
-"""Rendered comments and practice cards, kept in the cache: a thread of 100 comments or a
-list of 20 cards is mostly the same HTML on every visit, and rendering it (dates, names,
-links) costs more than the queries.
+"""Parts of pages kept in the cache: fragments of a page under its stamp (`page_parts`,
+printed by `{% kept %}` in practices/templatetags/kept.py), and single comments and practice
+cards under a digest of what they show.
+
+A fragment holds only what every reader who is given it sees alike: the page assembly
+(practices/pages.py) gives none to a reader with anything of their own in it, and `{% kept %}`
+renders it without a CSRF token, so a form inside one could never carry a reader's token.
+
+Rendered comments and practice cards: a thread of 100 comments or a list of 20 cards is
+mostly the same HTML on every visit, and rendering it (dates, names, links) costs more than
+the queries.
 
 A comment's HTML (templates/practices/_comment.html, the partial the live events carry) is
 the same for every reader. It is stored under a key that changes whenever anything in it
@@ -14,29 +22,58 @@ by the hour, and a stored one is late by at most those few minutes.
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from practices.caching import kept_value, stamp_get, stamp_set
 from practices.events import render_comment
 from practices.models import Comment, Practice
 
 FRAGMENT_SECONDS = 300
 CARD_SECONDS = 600
 MIN_AGE = timedelta(hours=1)
+
+
+@dataclass
+class Fragment:
+    """One kept part of a page: its HTML if the cache had it under the page's stamp, else
+    where to keep it once rendered."""
+
+    key: str
+    stamp: str | None
+    seconds: int
+    html: str | None = None
+
+    def keep(self, html: str) -> None:
+        stamp_set(self.key, self.stamp, html, self.seconds)
+
+
+def fragment_key(name: str) -> str:
+    """The key of a part of a page, in the language it is rendered in."""
+    return f"frag:{name}:{get_language()}"
+
+
+def page_parts(
+    scopes: list[str], parts: dict[str, tuple[str, int]], keys: Iterable[str] = ()
+) -> tuple[str | None, dict[str, Fragment], dict[str, Any]]:
+    """A page's stamp, its kept parts (`parts`: name to the fragment's name and how long it
+    may be kept) and the values of `keys`, all in one round trip. With the cache down there
+    is no stamp: every part is rendered, nothing is kept."""
+    full = {name: (fragment_key(key), seconds) for name, (key, seconds) in parts.items()}
+    stamp, found = stamp_get(scopes, [*(key for key, _ in full.values()), *keys])
+    fragments = {
+        name: Fragment(key=key, stamp=stamp, seconds=seconds, html=kept_value(found, key, stamp))
+        for name, (key, seconds) in full.items()
+    }
+    return stamp, fragments, found
 
 
 def _key(comment: Comment) -> str:
@@ -124,76 +161,3 @@ def attach_card_html(practices: Iterable[Practice]) -> None:
         practice.card_html = _safe(html)
     if fresh:
         cache.set_many(fresh, CARD_SECONDS)
-
-
-# --- Blocks shared by one kind of reader ----------------------------------------------------
-# A block kept for every reader of one kind (a thread as the members who may post in it see
-# it) holds nothing that is one reader's own. It is rendered with stand-ins for the two
-# things that are: the CSRF token of its forms and the reader's id, which each request puts
-# back with `fill_in`. The stand-ins are plain letters and digits, so escaping keeps them.
-CSRF_STAND_IN = "csrf0stand0in0a61f"
-READER_STAND_IN = "reader0stand0in0c29e"
-# The path a form sends the reader back to ({% reader_path %}, practices/templatetags/pages.py).
-PATH_STAND_IN = "path0stand0in0d83b"
-
-
-@dataclass
-class SharedBlock:
-    """A {% shared %} part of a page (practices/templatetags/pages.py): the HTML kept for
-    this kind of reader if there is one, else how to keep what is rendered now (None: it
-    is this reader's alone)."""
-
-    html: str | None = None
-    keep: Callable[[str], None] | None = None
-
-
-def render_shared(template_name: str, context: dict[str, Any]) -> str:
-    """`template_name` rendered without a request, its CSRF tokens left as stand-ins."""
-    return render_to_string(template_name, {**context, "csrf_token": CSRF_STAND_IN})
-
-
-def fill_in(html: str, *, request: HttpRequest | None) -> SafeString:
-    """A shared block with this request's CSRF token and reader in place of the stand-ins.
-    The token is asked for only if the block has a form, as rendering it would have."""
-    if CSRF_STAND_IN in html:
-        html = html.replace(CSRF_STAND_IN, get_token(request) if request is not None else "")
-    if READER_STAND_IN in html:
-        user = getattr(request, "user", None)
-        reader = str(user.pk) if user is not None and user.is_authenticated else ""
-        html = html.replace(READER_STAND_IN, reader)
-    if PATH_STAND_IN in html:
-        html = html.replace(PATH_STAND_IN, escape(request.get_full_path()) if request else "")
-    return _safe(html)
-
-
-class ProcessKept:
-    """Blocks that depend on nothing but their key, the templates and the settings (which
-    change only when the process restarts), kept in this process's memory: no round trip
-    to the cache at all. The least recently used go first past `size`. Nothing is kept with
-    DEBUG on, so that an edited template shows at the next request."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.kept: OrderedDict[Hashable, str] = OrderedDict()
-        # Requests run in threads.
-        self.lock = threading.Lock()
-
-    def block(self, key: Hashable) -> SharedBlock:
-        if settings.DEBUG:
-            return SharedBlock()
-        with self.lock:
-            html = self.kept.get(key)
-            if html is not None:
-                self.kept.move_to_end(key)
-                return SharedBlock(html=html)
-        return SharedBlock(keep=lambda rendered: self._keep(key, rendered))
-
-    def _keep(self, key: Hashable, html: str) -> None:
-        with self.lock:
-            self.kept[key] = html
-            while len(self.kept) > self.size:
-                self.kept.popitem(last=False)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.kept.clear()

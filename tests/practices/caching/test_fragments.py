@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from practices import fragments
+from practices.caching import fragments
 from practices.models import Comment
 from practices.selectors.comments import thread_for
 
@@ -39,6 +39,7 @@ def make_comment(practice, author, *, seq, hours_ago, body="We tried it too."):
 
 def html_of(practice, user=None) -> list[str]:
     thread = thread_for(practice=practice, user=user)
+    fragments.attach_comment_html(thread["every"])
     return [c.html for c in thread["comments"]]
 
 
@@ -83,7 +84,7 @@ def test_the_page_shows_the_stored_html(client, practice_factory, member):
 def test_cards_are_rendered_once_and_again_after_a_change(
     client, practice_factory, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from forum import anon_cache
+    from practices import caching
     from practices.models import Practice, Tag
 
     practice_factory(title="Language cafe", tags=["language"])
@@ -103,10 +104,10 @@ def test_cards_are_rendered_once_and_again_after_a_change(
     assert len(calls) == 1
     Tag.objects.filter(name="language").update(name="language learning")
     Practice.objects.update(comment_count=3)
-    # The listing around the cards is kept until a write replaces the content generation,
-    # as the services' writes do when they commit.
+    # The listing around the cards is kept until a write drops the listings, as the services'
+    # writes do when they commit.
     with django_capture_on_commit_callbacks(execute=True):
-        anon_cache.invalidate()
+        caching.drop(caching.LISTING)
     html = client.get("/practices/", HTTP_COOKIE="sessionid=x").content.decode()
     assert "language learning" in html and "3 comments" in html
     assert len(calls) == 2

@@ -1,12 +1,12 @@
-"""Whole pages for anonymous readers (forum/anon_cache.py): served without a query, never to
-or from a member, never with a cookie or a CSRF token, dropped on every write."""
+"""Whole pages for visitors (practices/caching/pages.py): served without a query, never to or
+from a member, never with a cookie or a CSRF token, dropped by the writes that change them,
+and kept only for the query parameters a page understands."""
 
 import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from forum import anon_cache
-from forum.anon_cache import HIT_HEADER, AnonymousPageCacheMiddleware
+from practices.caching.pages import HIT_HEADER, AnonymousPageCacheMiddleware
 from practices.services.comments import comment_create
 from practices.services.practices import practice_update
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def warm(client, url: str) -> None:
-    """Two visits: the first starts a generation, the second stores the page."""
+    """Two visits: the second is kept whatever the first found."""
     for _ in range(2):
         assert client.get(url).status_code == 200
 
@@ -130,20 +130,43 @@ def test_a_profile_edit_drops_the_stored_pages(
     assert "Amira H. Haddad" in response.content.decode()
 
 
-def test_a_write_that_rolls_back_drops_nothing(
-    client, practice, django_capture_on_commit_callbacks
-):
-    warm(client, "/")
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        anon_cache.invalidate()
-    assert len(callbacks) == 1
-    assert client.get("/")[HIT_HEADER] == "hit"
-
-
 def test_off_when_the_setting_is_zero(client, practice, settings):
     settings.ANON_PAGE_CACHE_SECONDS = 0
     for _ in range(3):
         assert HIT_HEADER not in client.get("/")
+
+
+def test_a_comment_leaves_other_practices_pages_kept(
+    client, practice, practice_factory, other_member, django_capture_on_commit_callbacks
+):
+    elsewhere = practice_factory(title="Homework club in the library", tags=["homework"])
+    url = elsewhere.get_absolute_url()
+    warm(client, url)
+    warm(client, "/tags/homework/")
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_create(practice=practice, author=other_member, body="We tried it in Malmö.")
+    assert client.get(url)[HIT_HEADER] == "hit"
+    assert client.get("/tags/homework/")[HIT_HEADER] == "hit"
+    assert client.get("/tags/language/").get(HIT_HEADER) != "hit"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?x=1", "?utm_source=mail", "?country=FR&country=DE", "?q=cafe&q=tea", "?page=1&nonsense="],
+)
+def test_a_query_the_page_does_not_understand_is_neither_served_nor_stored(client, practice, query):
+    for _ in range(3):
+        response = client.get(f"/practices/{query}")
+        assert response.status_code == 200
+        assert HIT_HEADER not in response
+    for _ in range(2):
+        response = client.get(practice.get_absolute_url() + "?page=2")
+        assert HIT_HEADER not in response
+
+
+def test_the_same_query_in_another_order_is_the_same_page(client, practice):
+    warm(client, "/practices/?q=cafe&page=1")
+    assert client.get("/practices/?page=1&q=cafe")[HIT_HEADER] == "hit"
 
 
 def test_other_pages_are_not_stored(client, practice):
@@ -205,8 +228,8 @@ def test_errors_and_redirects_are_never_stored():
 
 def test_a_plain_public_response_is_stored_and_served():
     first, second, third = run_twice(lambda: HttpResponse("<p>hello</p>"))
-    assert HIT_HEADER not in first
-    assert second[HIT_HEADER] == "miss"
+    assert first[HIT_HEADER] == "miss"
+    assert second[HIT_HEADER] == "hit"
     assert third[HIT_HEADER] == "hit"
     assert third.content == b"<p>hello</p>"
 

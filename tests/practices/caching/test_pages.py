@@ -1,6 +1,7 @@
-"""Pages kept per kind of reader: the practice page's content and the listings. What is kept
-is the same for every reader of a kind; what is a reader's own (their token, their id, their
-controls, their follow box) is always theirs; a change shows at once."""
+"""Pages put together from kept parts (practices/pages.py): the practice page's parts, the
+listings, the home page. What is kept is the same for every reader of a kind; what is a
+reader's own (their token, their id, their controls, their follow box) is always theirs,
+rendered outside the kept parts; a change shows at once."""
 
 import re
 
@@ -11,11 +12,11 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from forum import anon_cache
+from practices import caching
+from practices.caching.fragments import Fragment
 from practices.events import UNREAD_CAP
-from practices.fragments import SharedBlock
 from practices.models import Notification, Tag
-from practices.selectors.pages import practice_reader
+from practices.selectors.readers import practice_reader
 from practices.services.comments import comment_create
 from practices.services.follows import practice_follow, practice_mute, tag_follow
 from practices.services.transfer import adaptation_create
@@ -29,8 +30,7 @@ def _setup(settings):
 
 
 def kept(client, url):
-    """Visit twice: the first visit starts the content generation, the second keeps the
-    page under it (as on a server that has served pages before)."""
+    """Visit twice: the second finds every part kept, whatever the first found."""
     for _ in range(2):
         assert client.get(url).status_code == 200
 
@@ -41,8 +41,10 @@ def fill(practice, authors, n):
 
 
 def controls_of(html, comment):
-    start = html.index(f"<!--controls {comment.pk}-->")
-    return html[start : html.index(f"<!--/controls {comment.pk}-->", start)]
+    """The controls printed under one comment (up to its replies or the next comment)."""
+    start = html.index(f'id="comment-{comment.pk}"')
+    start = html.index("data-controls", start)
+    return html[start : html.index("</div>", start)]
 
 
 # --- What a kept page costs --------------------------------------------------------------------
@@ -239,7 +241,7 @@ def test_a_new_comment_shows_on_a_kept_page_once_it_is_committed(
     assert "<p>Just now</p>" in client.get(url).content.decode()
 
 
-def test_a_kept_page_is_dropped_when_a_write_replaces_the_generation(
+def test_a_kept_page_is_dropped_when_the_site_is_dropped(
     practice_factory, member, other_member, client_for, django_capture_on_commit_callbacks
 ):
     practice = practice_factory()
@@ -249,11 +251,11 @@ def test_a_kept_page_is_dropped_when_a_write_replaces_the_generation(
     client = client_for(member)
     kept(client, url)
     with django_capture_on_commit_callbacks(execute=True):
-        anon_cache.invalidate()
+        caching.drop_site()
     assert "Renamed" in client.get(url).content.decode()
 
 
-def test_a_kept_listing_is_dropped_when_a_write_replaces_the_generation(
+def test_a_kept_listing_is_dropped_when_the_listings_are_dropped(
     practice_factory, member_client, django_capture_on_commit_callbacks
 ):
     practice_factory(title="First one")
@@ -261,30 +263,40 @@ def test_a_kept_listing_is_dropped_when_a_write_replaces_the_generation(
     practice_factory(title="Second one")
     assert "Second one" not in member_client.get("/practices/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        anon_cache.invalidate()
+        caching.drop(caching.LISTING)
     assert "Second one" in member_client.get("/practices/").content.decode()
 
 
-# --- {% shared %} and {% per_reader %} ------------------------------------------------------------
+# --- {% kept %} ---------------------------------------------------------------------------------
 
 
-def test_a_shared_block_renders_once_and_its_per_reader_parts_every_time(member, other_member):
+def test_a_kept_part_renders_once_without_a_token_and_what_is_around_it_every_time(
+    member, other_member
+):
     template = engines["django"].from_string(
-        "{% load pages %}{% shared block %}<p>{{ text }}</p>"
-        "{% per_reader %}<em>{{ who }}</em>{% endper_reader %}{% csrf_token %}{% endshared %}"
+        "{% load kept %}{% kept part %}<p>{{ text }}</p><form>{% csrf_token %}</form>{% endkept %}"
+        "<em>{{ who }}</em>{% csrf_token %}"
     )
-    kept_html = []
     request = RequestFactory().get("/")
     request.user = member
-    first = template.render(
-        {"block": SharedBlock(keep=kept_html.append), "text": "shared", "who": "A"}, request
-    )
-    assert "<p>shared</p><em>A</em>" in first and "stand0in" not in first
-    (stored,) = kept_html
-    assert "<em>" not in stored and "csrf0stand0in" in stored
+    stamp, _ = caching.stamp_get(["practice:1"])
+    part = Fragment(key="frag:test", stamp=stamp, seconds=60)
+    first = template.render({"part": part, "text": "shared", "who": "A"}, request)
+    assert "<p>shared</p><form></form><em>A</em>" in first
+    assert first.count('name="csrfmiddlewaretoken"') == 1
+    _stamp, found = caching.stamp_get(["practice:1"], ["frag:test"])
+    stored = caching.kept_value(found, "frag:test", stamp)
+    assert stored == "<p>shared</p><form></form>"
     request.user = other_member
-    second = template.render(
-        {"block": SharedBlock(html=stored), "text": "changed", "who": "B"}, request
+    again = Fragment(key="frag:test", stamp=stamp, seconds=60, html=stored)
+    second = template.render({"part": again, "text": "changed", "who": "B"}, request)
+    assert "<p>shared</p><form></form><em>B</em>" in second
+
+
+def test_without_a_part_the_block_is_rendered_for_the_reader_alone(member):
+    template = engines["django"].from_string(
+        "{% load kept %}{% kept part %}<form>{% csrf_token %}</form>{% endkept %}"
     )
-    assert "<p>shared</p><em>B</em>" in second
-    assert 'name="csrfmiddlewaretoken"' in second and "stand0in" not in second
+    request = RequestFactory().get("/")
+    request.user = member
+    assert 'name="csrfmiddlewaretoken"' in template.render({"part": None}, request)
