@@ -1,5 +1,7 @@
-# The practice exchange as one image: the ASGI app, its static files collected, served by uvicorn.
-# docker-compose.yml runs it with PostgreSQL, Redis and a proxy; see docs/deployment.md.
+# The practice exchange as one image: the app and its static files collected. By default it
+# serves the pages with gunicorn (forum.wsgi); docker-compose.yml runs the same image a second
+# time as `sockets`, with uvicorn (forum.asgi) for the live threads, beside PostgreSQL, Redis
+# and a proxy that routes /ws/ there. See docs/deployment.md.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -30,7 +32,10 @@ ENV VAR_DIR=/app/var \
     WEB_CONCURRENCY=2 \
     FORWARDED_ALLOW_IPS=127.0.0.1
 
-EXPOSE 8000
+# 8000: gunicorn, as here; 8001: uvicorn, as `sockets` in docker-compose.yml.
+EXPOSE 8000 8001
 
-# uvicorn reads WEB_CONCURRENCY (worker processes) and FORWARDED_ALLOW_IPS (trusted proxies).
-CMD ["uvicorn", "forum.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--lifespan", "off"]
+# gunicorn reads WEB_CONCURRENCY (worker processes) and FORWARDED_ALLOW_IPS (trusted proxies);
+# four threads a worker (docs/deployment.md has the measurement). Its control socket would go
+# under $HOME, which this user may not write: off.
+CMD ["gunicorn", "forum.wsgi:application", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--threads", "4", "--graceful-timeout", "10", "--no-control-socket"]

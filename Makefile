@@ -86,8 +86,8 @@ bench-tools:
 	  fi; \
 	fi
 
-## Production's topology on this machine: two uvicorn workers behind nginx on
-## 127.0.0.1:$(CLUSTER_PORT), on the local PostgreSQL and Redis (DATABASE_URL, REDIS_URL).
+## Production's topology on this machine: gunicorn for the pages, uvicorn for /ws/, nginx in
+## front on 127.0.0.1:$(CLUSTER_PORT), on the local PostgreSQL and Redis (DATABASE_URL, REDIS_URL).
 cluster: install bench-tools
 	PORT=$(CLUSTER_PORT) scripts/cluster.sh
 
