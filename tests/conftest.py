@@ -71,7 +71,10 @@ def _fresh_cache():
     """Counts, presence and rate limits live in the cache; no test sees another's."""
     from django.core.cache import cache
 
+    from practices.caching.fragments import process_parts_clear
+
     cache.clear()
+    process_parts_clear()
     yield
     cache.clear()
 

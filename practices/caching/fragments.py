@@ -22,11 +22,14 @@ by the hour, and a stored one is late by at most those few minutes.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -42,8 +45,18 @@ CARD_SECONDS = 600
 MIN_AGE = timedelta(hours=1)
 
 
+class Kept:
+    """A part of a page that `{% kept %}` prints: `html` if it was kept, else rendered and
+    handed to `keep`."""
+
+    html: str | None
+
+    def keep(self, html: str) -> None:
+        raise NotImplementedError
+
+
 @dataclass
-class Fragment:
+class Fragment(Kept):
     """One kept part of a page: its HTML if the cache had it under the page's stamp, else
     where to keep it once rendered."""
 
@@ -54,6 +67,47 @@ class Fragment:
 
     def keep(self, html: str) -> None:
         stamp_set(self.key, self.stamp, html, self.seconds)
+
+
+# --- Parts that depend on nothing but the templates -----------------------------------------
+# The header's and footer's links, labels and language menu are the same for every reader of
+# one kind (visitor or member), in one language, on one page (the view's name): they depend
+# on the templates and settings alone, which change only when the process restarts. So each
+# process keeps them in its memory, rendered once: no round trip at all. Nothing is kept with
+# DEBUG on, so that an edited template shows at the next request. Languages × kinds × pages ×
+# parts: a few hundred at most.
+_PROCESS_PARTS: OrderedDict[Hashable, str] = OrderedDict()
+_PROCESS_LOCK = threading.Lock()
+PROCESS_PARTS_MAX = 2000
+
+
+@dataclass
+class ProcessPart(Kept):
+    key: Hashable
+    html: str | None = None
+
+    def keep(self, html: str) -> None:
+        with _PROCESS_LOCK:
+            _PROCESS_PARTS[self.key] = html
+            while len(_PROCESS_PARTS) > PROCESS_PARTS_MAX:
+                _PROCESS_PARTS.popitem(last=False)
+
+
+def process_part(key: Hashable) -> ProcessPart | None:
+    """The part kept in this process under `key` (a tuple of what it depends on), or where to
+    keep it; None with DEBUG on (rendered every time)."""
+    if settings.DEBUG:
+        return None
+    with _PROCESS_LOCK:
+        html = _PROCESS_PARTS.get(key)
+        if html is not None:
+            _PROCESS_PARTS.move_to_end(key)
+    return ProcessPart(key=key, html=html)
+
+
+def process_parts_clear() -> None:
+    with _PROCESS_LOCK:
+        _PROCESS_PARTS.clear()
 
 
 def fragment_key(name: str) -> str:

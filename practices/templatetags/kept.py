@@ -1,6 +1,7 @@
 """`{% kept fragment %}…{% endkept %}`: a part of a page kept in the cache (`{% load kept %}`).
 
-`fragment` is a practices.caching.fragments.Fragment, or None for a reader who gets the page
+`fragment` is a practices.caching.fragments.Kept (a Fragment kept in the cache under the
+page's stamp, or a ProcessPart kept in the process), or None for a reader who gets the part
 rendered for them alone. The part is printed from the cache if it was there; otherwise it is
 rendered and kept. It is rendered without a CSRF token (a form inside it gets none) and must
 show nothing that is one reader's own: what is, goes outside the block. Like Django's
@@ -13,7 +14,7 @@ from __future__ import annotations
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from practices.caching.fragments import Fragment
+from practices.caching.fragments import Kept
 
 register = template.Library()
 
@@ -25,7 +26,7 @@ class KeptNode(template.Node):
 
     def render(self, context: template.Context) -> SafeString | str:
         fragment = self.fragment.resolve(context)
-        if not isinstance(fragment, Fragment):
+        if not isinstance(fragment, Kept):
             return self.nodelist.render(context)
         if fragment.html is None:
             with context.push(csrf_token=""):
