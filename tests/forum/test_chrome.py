@@ -66,9 +66,10 @@ def test_the_search_box_and_the_language_switcher_carry_the_readers_own_request(
     assert 'name="q" placeholder="Search practices" value="school meals"' in html
     assert '<input type="hidden" name="next" value="/practices/?q=school+meals">' in html
     hostile = client.get("/practices/?q=%22%3E%3Cscript%3E").content.decode()
-    assert 'value="&quot;&gt;&lt;script&gt;"' in hostile and "<script>" not in hostile.split(
-        "<main", 1
-    )[0]
+    assert (
+        'value="&quot;&gt;&lt;script&gt;"' in hostile
+        and "<script>" not in hostile.split("<main", 1)[0]
+    )
 
 
 def test_a_member_gets_their_own_csrf_token_and_a_visitor_none(client_for, member, other_member):
