@@ -76,6 +76,18 @@ class ServerProcess:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def command(self) -> list[str]:
+        daphne = Path(sys.executable).parent / "daphne"
+        return [str(daphne), "-b", "127.0.0.1", "-p", str(self.port), "forum.asgi:application"]
+
+    def answers(self) -> bool:
+        """Whether the server takes connections yet."""
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                return True
+        except OSError:
+            return False
+
     def start(self, timeout: float = 30.0) -> ServerProcess:
         env = {
             **os.environ,
@@ -88,26 +100,19 @@ class ServerProcess:
             **database_env(),
             **self.extra_env,
         }
-        daphne = Path(sys.executable).parent / "daphne"
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")  # noqa: SIM115 - the child process writes to it
         self.process = subprocess.Popen(
-            [str(daphne), "-b", "127.0.0.1", "-p", str(self.port), "forum.asgi:application"],
-            cwd=BASE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
+            self.command(), cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
         )
         log.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited early; see {self.log_path}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return self
-            except OSError:
-                time.sleep(0.1)
+            if self.answers():
+                return self
+            time.sleep(0.1)
         self.stop()
         raise RuntimeError(f"server did not start within {timeout}s; see {self.log_path}")
 

@@ -7,11 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import http.cookiejar
-import os
 import re
-import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -23,7 +20,7 @@ from channels.db import database_sync_to_async as sync_to_async
 from django.conf import global_settings, settings
 
 from practices.models import Comment
-from tests.live_servers import BASE_DIR, ServerProcess, WebSocketClient, database_env
+from tests.live_servers import ServerProcess, WebSocketClient
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -34,51 +31,27 @@ class GunicornProcess(ServerProcess):
     """One `gunicorn forum.wsgi:application` master with one sync worker, on the same
     environment as the ASGI servers of tests/live_servers.py."""
 
-    def start(self, timeout: float = 30.0) -> GunicornProcess:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "forum.settings",
-            "SECRET_KEY": settings.SECRET_KEY,
-            "PLAIN_STATIC_STORAGE": "1",
-            "DEBUG": "0",
-            "LOG_LEVEL": "WARNING",
-            "VAR_DIR": str(settings.VAR_DIR),
-            **database_env(),
-            **self.extra_env,
-        }
+    def command(self) -> list[str]:
         gunicorn = Path(sys.executable).parent / "gunicorn"
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_path, "ab")  # noqa: SIM115 - the child process writes to it
-        self.process = subprocess.Popen(
-            [
-                str(gunicorn),
-                "forum.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                "1",
-                "--graceful-timeout",
-                "3",
-                "--no-control-socket",
-            ],
-            cwd=BASE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        log.close()
+        return [
+            str(gunicorn),
+            "forum.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            "1",
+            "--graceful-timeout",
+            "3",
+            "--no-control-socket",
+        ]
+
+    def answers(self) -> bool:
         # The master listens before its worker has loaded the app: wait for an answer.
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited early; see {self.log_path}")
-            try:
-                urllib.request.urlopen(f"{self.url}/healthz", timeout=2).close()
-                return self
-            except (OSError, urllib.error.HTTPError):
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"gunicorn did not start within {timeout}s; see {self.log_path}")
+        try:
+            urllib.request.urlopen(f"{self.url}/healthz", timeout=2).close()
+            return True
+        except (OSError, urllib.error.HTTPError):
+            return False
 
 
 class Browser:
