@@ -95,7 +95,7 @@ cluster: install bench-tools
 bench: install bench-tools
 	$(BIN)/python scripts/bench.py
 
-## The same on small data, in about two minutes; CI runs it as a smoke test.
+## The same on small data, in about four minutes; CI runs it as a smoke test.
 bench-quick: install bench-tools
 	$(BIN)/python scripts/bench.py --quick
 

@@ -1,7 +1,9 @@
 """Endpoints for the benchmark (scripts/bench.py), present only with BENCH_ENDPOINTS=1.
 
-- `/bench/bare`: the bare Django view, the baseline every page is measured against: the
-  same server, processes and middleware, no template, no query.
+- `/bench/bare`: a view that does nothing, behind the app's own stack: the same server,
+  processes and middleware as the pages, no template, no query. Beside the hello-world
+  floor (scripts/floor_app.py: a new project's middleware, nothing of this app), it shows
+  what this app's middleware costs before a page does anything.
 - `/ws/bench/floor/`: the minimal forwarding consumer, the floor for the live fan-out: it
   joins one group, a text frame from any socket is group_sent as it is, and every socket in
   the group gets it. The same channel layer as the live threads, nothing else.

@@ -1,4 +1,9 @@
-"""The benchmark's baseline view and floor socket exist only with BENCH_ENDPOINTS on."""
+"""The benchmark's bare view and floor socket exist only with BENCH_ENDPOINTS on; the
+benchmark finds the setting that turns the anonymous page cache on and off."""
+
+import importlib.util
+import sys
+from pathlib import Path
 
 import pytest
 from channels.testing import WebsocketCommunicator
@@ -6,6 +11,37 @@ from channels.testing import WebsocketCommunicator
 from forum.asgi import application
 
 pytestmark = pytest.mark.django_db
+
+BENCH_SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "bench.py"
+
+
+def load_bench():
+    spec = importlib.util.spec_from_file_location("bench_script", BENCH_SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    # Its dataclasses look their module up by name.
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_benchmark_finds_the_page_cache_setting():
+    found = load_bench().page_cache_setting()
+    assert found["kind"] in {"int", "bool"}
+    from django.conf import settings
+
+    assert hasattr(settings, found["name"])
+
+
+def test_the_benchmark_follows_a_renamed_page_cache_setting(tmp_path):
+    settings_file = tmp_path / "settings.py"
+    settings_file.write_text(
+        'PRACTICE_LISTING_CACHE_SECONDS = env_int("PRACTICE_LISTING_CACHE_SECONDS", 60)\n'
+        'VISITOR_PAGE_CACHE = env_bool("VISITOR_PAGE_CACHE", True)\n'
+    )
+    assert load_bench().page_cache_setting(settings_file) == {
+        "name": "VISITOR_PAGE_CACHE",
+        "kind": "bool",
+    }
 
 
 def test_the_bare_view_is_a_404_by_default(client):
