@@ -433,6 +433,33 @@ def _candidates(practice: _Features) -> set[int]:
 
 
 @transaction.atomic
+@transaction.atomic
+def _similar_replace(practice_id: int) -> list[PracticeSimilarity]:
+    """Replace one practice's stored closest practices. The practice's row is locked first:
+    two refreshes of the same practice at once (two neighbours published together) would
+    otherwise both delete and both insert, and the second insert break the rank's
+    uniqueness."""
+    Practice.objects.select_for_update().filter(pk=practice_id).values_list("pk").first()
+    PracticeSimilarity.objects.filter(practice_id=practice_id).delete()
+    own = _features({practice_id}).get(practice_id)
+    if own is None:
+        return []
+    others = _features(_candidates(own))
+    rarity = _Rarity.among([own, *others.values()])
+    scored = sorted(
+        ((similarity_score(own, other, rarity), other.pk) for other in others.values()),
+        key=lambda pair: (-pair[0], -pair[1]),
+    )
+    return PracticeSimilarity.objects.bulk_create(
+        [
+            PracticeSimilarity(practice_id=practice_id, similar_id=pk, score=score, rank=rank)
+            for rank, (score, pk) in enumerate(
+                [pair for pair in scored if pair[0] > 0][:SIMILAR_KEEP], start=1
+            )
+        ]
+    )
+
+
 def similar_refresh(*, practice_id: int, neighbours: bool = True) -> list[PracticeSimilarity]:
     """Recompute the stored closest practices of one practice (nothing for one that is not
     visible), and, with `neighbours`, of the practices it is now closest to and of those
@@ -442,24 +469,7 @@ def similar_refresh(*, practice_id: int, neighbours: bool = True) -> list[Practi
             "practice_id", flat=True
         )[:SIMILAR_KEEP]
     )
-    PracticeSimilarity.objects.filter(practice_id=practice_id).delete()
-    own = _features({practice_id}).get(practice_id)
-    rows: list[PracticeSimilarity] = []
-    if own is not None:
-        others = _features(_candidates(own))
-        rarity = _Rarity.among([own, *others.values()])
-        scored = sorted(
-            ((similarity_score(own, other, rarity), other.pk) for other in others.values()),
-            key=lambda pair: (-pair[0], -pair[1]),
-        )
-        rows = PracticeSimilarity.objects.bulk_create(
-            [
-                PracticeSimilarity(practice_id=practice_id, similar_id=pk, score=score, rank=rank)
-                for rank, (score, pk) in enumerate(
-                    [pair for pair in scored if pair[0] > 0][:SIMILAR_KEEP], start=1
-                )
-            ]
-        )
+    rows = _similar_replace(practice_id)
     if neighbours:
         for other_id in sorted(before | {row.similar_id for row in rows}):
             similar_refresh(practice_id=other_id, neighbours=False)

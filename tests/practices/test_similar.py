@@ -165,3 +165,39 @@ def test_similar_practices_cost_one_query_at_any_size(user_factory, practice_fac
         practice_factory(tags=["school"])
     similar_refresh(practice_id=first.pk)
     assert count() == few == 1
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_refreshes_of_the_same_practice_at_once_each_leave_one_whole_list(practice_factory):
+    """Two neighbours published together refresh the same practice at the same moment: each
+    replaces its list whole, one after the other, and neither fails on the rank's uniqueness."""
+    import threading
+
+    from django.db import close_old_connections
+
+    practices = [practice_factory(tags=["mentoring", "volunteers"]) for _ in range(6)]
+    target = practices[0].pk
+    failures: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def refresh() -> None:
+        try:
+            start.wait(timeout=10)
+            for _ in range(5):
+                similar_refresh(practice_id=target, neighbours=False)
+        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+            failures.append(error)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=refresh) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert failures == []
+    ranks = list(
+        PracticeSimilarity.objects.filter(practice_id=target).values_list("rank", flat=True)
+    )
+    assert ranks and sorted(ranks) == list(range(1, len(ranks) + 1))
