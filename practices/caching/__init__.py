@@ -136,19 +136,32 @@ def cached_refreshing(key: str, compute: Callable[[], T], seconds: int) -> T:
     a short lock and recomputes, every other one gets the stale value meanwhile."""
     if seconds <= 0:
         return compute()
-    entry = cache.get(key)
-    now = time.time()
-    if entry is not None:
-        fresh_until, value = entry
-        if now < fresh_until or not cache.add(f"{key}:refreshing", 1, timeout=max(seconds, 30)):
-            return value
+    try:
+        entry = cache.get(key)
+        if entry is not None:
+            fresh_until, value = entry
+            refreshing = f"{key}:refreshing"
+            if time.time() < fresh_until or not cache.add(refreshing, 1, max(seconds, 30)):
+                return value
+    except Exception:
+        # Computed by everyone while the cache is away: slower, never wrong.
+        logger.exception("kept counts unavailable: %s", key)
+        return compute()
     try:
         value = compute()
-        cache.set(key, (time.time() + seconds, value), seconds * STALE_FACTOR)
     finally:
         if entry is not None:
-            cache.delete(f"{key}:refreshing")
+            _quietly(cache.delete, f"{key}:refreshing")
+    _quietly(cache.set, key, (time.time() + seconds, value), seconds * STALE_FACTOR)
     return value
+
+
+def _quietly(operation: Callable[..., Any], *args: Any) -> None:
+    """A write to the cache that may fail: logged, and the page goes on."""
+    try:
+        operation(*args)
+    except Exception:
+        logger.exception("the cache refused %s", operation.__name__)
 
 
 STALE_FACTOR = 10

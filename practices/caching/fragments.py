@@ -22,6 +22,7 @@ by the hour, and a stored one is late by at most those few minutes.
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable
@@ -39,6 +40,8 @@ from django.utils.translation import get_language
 from practices.caching import kept_value, stamp_get, stamp_set
 from practices.events import render_comment
 from practices.models import Comment, Practice
+
+logger = logging.getLogger(__name__)
 
 FRAGMENT_SECONDS = 300
 CARD_SECONDS = 600
@@ -130,6 +133,22 @@ def page_parts(
     return stamp, fragments, found
 
 
+def _get_many(keys: list[str]) -> dict[str, str]:
+    try:
+        return cache.get_many(keys)
+    except Exception:
+        # Rendered again, never wrong: the page only takes longer.
+        logger.exception("rendered comments and cards unavailable")
+        return {}
+
+
+def _set_many(values: dict[str, str], seconds: int) -> None:
+    try:
+        cache.set_many(values, seconds)
+    except Exception:
+        logger.exception("rendered comments and cards not kept")
+
+
 def _key(comment: Comment) -> str:
     author = comment.author
     parts = [
@@ -152,7 +171,7 @@ def attach_comment_html(comments: Iterable[Comment]) -> None:
     comments = list(comments)
     old_enough = timezone.now() - MIN_AGE
     storable = {_key(c): c for c in comments if c.created_at <= old_enough}
-    found = cache.get_many(list(storable)) if storable else {}
+    found = _get_many(list(storable)) if storable else {}
     fresh: dict[str, str] = {}
     for comment in comments:
         key = _key(comment) if comment.created_at <= old_enough else None
@@ -163,7 +182,7 @@ def attach_comment_html(comments: Iterable[Comment]) -> None:
                 fresh[key] = html
         comment.html = _safe(html)
     if fresh:
-        cache.set_many(fresh, FRAGMENT_SECONDS)
+        _set_many(fresh, FRAGMENT_SECONDS)
 
 
 def _safe(html: str) -> SafeString:
@@ -205,7 +224,7 @@ def attach_card_html(practices: Iterable[Practice]) -> None:
     if not practices:
         return
     keys = {_card_key(p): p for p in practices}
-    found = cache.get_many(list(keys))
+    found = _get_many(list(keys))
     fresh: dict[str, str] = {}
     for key, practice in keys.items():
         html = found.get(key)
@@ -214,4 +233,4 @@ def attach_card_html(practices: Iterable[Practice]) -> None:
             fresh[key] = html
         practice.card_html = _safe(html)
     if fresh:
-        cache.set_many(fresh, CARD_SECONDS)
+        _set_many(fresh, CARD_SECONDS)

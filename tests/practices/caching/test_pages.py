@@ -300,3 +300,37 @@ def test_without_a_part_the_block_is_rendered_for_the_reader_alone(member):
     request = RequestFactory().get("/")
     request.user = member
     assert 'name="csrfmiddlewaretoken"' in template.render({"part": None}, request)
+
+
+# --- With the cache away ---------------------------------------------------------------------------
+
+
+def test_with_the_cache_down_a_visitor_still_gets_the_whole_page(
+    practice_factory, other_member, monkeypatch, caplog
+):
+    from datetime import timedelta
+
+    from django.core.cache import cache
+
+    from practices.models import Comment
+
+    practice = practice_factory(title="Homework club")
+    fill(practice, [other_member], 3)
+    # Old enough for their rendered HTML to be kept, and read from the cache.
+    Comment.objects.update(created_at=timezone.now() - timedelta(hours=2))
+    url = practice.get_absolute_url()
+
+    def down(*args, **kwargs):
+        raise ConnectionError("the cache is down")
+
+    for method in ("get", "get_many", "set", "set_many", "add", "delete", "delete_many"):
+        monkeypatch.setattr(cache, method, down)
+    for _ in range(2):
+        response = Client().get(url)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "Homework club" in html and "Comment 2" in html
+    assert "kept pages unavailable" in caplog.text
+    assert "rendered comments and cards unavailable" in caplog.text
+    for _ in range(2):
+        assert "Homework club" in Client().get("/practices/").content.decode()
